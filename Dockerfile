@@ -1,0 +1,24 @@
+# The CRM suite on the official Odoo 18.0 image: our three addons plus the OCA addons they need.
+FROM odoo:18.0 AS base
+
+USER root
+COPY requirements.txt /opt/crm-suite/requirements.txt
+# --no-deps: the OCA wheels declare a dependency on the "odoo" distribution, which the image provides as a
+# Debian package that pip does not see; every Python package they need is listed in requirements.txt.
+RUN pip3 install --no-cache-dir --no-deps --break-system-packages -r /opt/crm-suite/requirements.txt
+COPY addons /opt/crm-suite/addons
+USER odoo
+
+# "tests" stage: the same image plus the test tools and the whole repository, for `docker compose run tests`.
+FROM base AS test
+USER root
+COPY requirements-dev.txt /opt/crm-suite/requirements-dev.txt
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3-venv \
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m venv --system-site-packages /opt/crm-suite-venv \
+    && /opt/crm-suite-venv/bin/pip install --no-cache-dir -r /opt/crm-suite/requirements-dev.txt
+COPY . /opt/crm-suite
+WORKDIR /opt/crm-suite
+ENTRYPOINT []
+CMD ["/opt/crm-suite-venv/bin/python3", "scripts/suite.py", "test"]

@@ -1,0 +1,18 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "CRM Suite: Telephony",
+    "summary": "PBX integration: caller card, auto-lead, missed-call callbacks, recordings, click-to-dial",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "CRM Suite Authors",
+    "website": "https://github.com/crm-suite/crm-suite",
+    "license": "AGPL-3",
+    "depends": ["crm_custom", "crm_phonecall", "web_notify"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "views/res_users_views.xml",
+    ],
+    "demo": [],
+    "installable": True,
+}

@@ -1,0 +1,817 @@
+#!/usr/bin/env python3
+"""Run the CRM suite without Docker: ``demo`` serves a demo database, ``test`` runs every check.
+
+Both commands need only the current ``python3``; the Odoo parts need ``import odoo`` (Odoo 18.0)
+to work and a PostgreSQL server, which is found through ``config/odoo.conf`` and the ``PG*``
+variables or, when none answers, started as a private cluster under ``.local/pg`` (ignored by git).
+
+    scripts/demo            # create crm_demo once (three addons + demo data) and serve on :8069
+    scripts/test            # static checks + Odoo tests + upgrade + tests/ ; ends "N passed, N failed"
+"""
+
+import argparse
+import ast
+import configparser
+import contextlib
+import glob
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import xml.dom.minidom
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADDONS_DIR = os.path.join(ROOT, "addons")
+LOCAL = os.path.join(ROOT, ".local")
+OUR_ADDONS = ["crm_custom", "crm_telephony", "crm_reports"]  # bottom to top
+CONF_FILE = os.path.join(ROOT, "config", "odoo.conf")
+DEMO_DB = "crm_demo"
+MODULE_LOG_RE = re.compile(
+    r"^\S+ \S+ \d+ (?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)"
+)
+TEST_REPORT_RE = re.compile(
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests when loading database"
+)
+OUR_LOGGER_RE = re.compile(r"odoo\.addons\.(crm_custom|crm_telephony|crm_reports)\b")
+OUR_MENTION_RE = re.compile(r"\b(crm_custom|crm_telephony|crm_reports)\b")
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+# --------------------------------------------------------------------------- results
+
+
+class Results:
+    """Counts checks per suite; the last line printed is ``N passed, N failed``."""
+
+    def __init__(self):
+        self.suites = []  # (name, passed, failed, note)
+
+    def add(self, name, passed, failed, note=""):
+        self.suites.append((name, passed, failed, note))
+        status = "ok" if not failed else "FAILED"
+        say(f"== {name}: {passed} passed, {failed} failed {note} [{status}]".rstrip())
+
+    @property
+    def failed(self):
+        return sum(s[2] for s in self.suites)
+
+    def summary(self, odoo_ran):
+        say("")
+        say("Suites that ran:")
+        for name, passed, failed, note in self.suites:
+            say(f"  - {name}: {passed} passed, {failed} failed {note}".rstrip())
+        if not odoo_ran:
+            say("  (Odoo suites did NOT run)")
+        passed = sum(s[1] for s in self.suites)
+        say(f"{passed} passed, {self.failed} failed")
+
+
+# --------------------------------------------------------------------------- static checks
+
+
+def run_quiet(cmd, **kw):
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, **kw)
+    return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def python_targets():
+    return [p for p in ("addons", "tests", "bench", "scripts") if os.path.isdir(os.path.join(ROOT, p))]
+
+
+def check_tool(results, name, cmd):
+    try:
+        rc, out = run_quiet(cmd)
+    except FileNotFoundError:
+        results.add(name, 0, 1, f"({cmd[0]} is not installed)")
+        return
+    if rc:
+        say(out[-6000:])
+    results.add(name, 0 if rc else 1, 1 if rc else 0)
+
+
+def check_xml(results):
+    passed, failed = 0, 0
+    for path in sorted(glob.glob(os.path.join(ADDONS_DIR, "**", "*.xml"), recursive=True)):
+        try:
+            xml.dom.minidom.parse(path)
+            passed += 1
+        except Exception as exc:  # any parser error is a failed file
+            failed += 1
+            say(f"  XML not well-formed: {os.path.relpath(path, ROOT)}: {exc}")
+    results.add("XML well-formedness", passed, failed)
+
+
+def read_manifest(addon):
+    with open(os.path.join(ADDONS_DIR, addon, "__manifest__.py"), encoding="utf-8") as fh:
+        return ast.literal_eval(fh.read())
+
+
+def manifest_problems(addon):
+    """Everything OCA and our layering rules expect of one addon; returns a list of messages."""
+    problems = []
+    path = os.path.join(ADDONS_DIR, addon)
+    try:
+        manifest = read_manifest(addon)
+    except (OSError, ValueError, SyntaxError) as exc:
+        return [f"manifest unreadable: {exc}"]
+    if not re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", manifest.get("version", "")):
+        problems.append(f"version {manifest.get('version')!r} is not 18.0.x.y.z")
+    for key in ("name", "summary", "author", "website", "license", "depends", "data"):
+        if key not in manifest:
+            problems.append(f"missing key {key!r}")
+    if manifest.get("license") != "AGPL-3":
+        problems.append("license must be AGPL-3")
+    if not manifest.get("installable", True):
+        problems.append("not installable")
+    if "phonenumbers" not in manifest.get("external_dependencies", {}).get("python", []):
+        problems.append("external_dependencies must list phonenumbers")
+    for key in ("data", "demo"):
+        for rel in manifest.get(key, []):
+            if not os.path.isfile(os.path.join(path, rel)):
+                problems.append(f"{key} file {rel} does not exist")
+    for rel in (
+        "i18n/ru.po",
+        f"i18n/{addon}.pot",
+        "readme/DESCRIPTION.md",
+        "static/description/icon.png",
+    ):
+        if not os.path.isfile(os.path.join(path, rel)):
+            problems.append(f"{rel} is missing")
+    problems += layering_problems(addon, manifest)
+    return problems
+
+
+def layering_problems(addon, manifest):
+    """Arrows only go downward: no dependency, import or XML id of an addon above this one."""
+    problems = []
+    above = OUR_ADDONS[OUR_ADDONS.index(addon) + 1 :]
+    for dep in manifest.get("depends", []):
+        if dep in above:
+            problems.append(f"depends on {dep}, which sits above it")
+    for upper in above:
+        pattern = re.compile(rf"(odoo\.addons\.{upper}\b|\bfrom \.\.+{upper}\b|[\"'=\s(]{upper}\.\w)")
+        for file in glob.glob(os.path.join(ADDONS_DIR, addon, "**", "*.*"), recursive=True):
+            if not file.endswith((".py", ".xml", ".csv", ".js")):
+                continue
+            with open(file, encoding="utf-8", errors="replace") as fh:
+                if pattern.search(fh.read()):
+                    problems.append(f"{os.path.relpath(file, ROOT)} references {upper}, which sits above it")
+    return problems
+
+
+def check_manifests(results):
+    passed, failed = 0, 0
+    for addon in OUR_ADDONS:
+        problems = manifest_problems(addon)
+        if problems:
+            failed += 1
+            for problem in problems:
+                say(f"  {addon}: {problem}")
+        else:
+            passed += 1
+    results.add("manifest sanity and layering", passed, failed)
+
+
+def check_po_files(results):
+    try:
+        import polib
+    except ImportError:
+        results.add("translation files", 0, 1, "(polib is not installed)")
+        return
+    passed, failed = 0, 0
+    for path in sorted(glob.glob(os.path.join(ADDONS_DIR, "*", "i18n", "*.po*"))):
+        try:
+            catalog = polib.pofile(path)
+            untranslated = [e.msgid for e in catalog.untranslated_entries()] if path.endswith(".po") else []
+            if untranslated:
+                raise ValueError(f"{len(untranslated)} untranslated, first: {untranslated[0]!r}")
+            passed += 1
+        except Exception as exc:  # polib raises OSError/ValueError subclasses
+            failed += 1
+            say(f"  {os.path.relpath(path, ROOT)}: {exc}")
+    results.add("translation files (ru.po complete)", passed, failed)
+
+
+def static_checks(results):
+    targets = python_targets()
+    check_tool(results, "ruff lint", [sys.executable, "-m", "ruff", "check", *targets])
+    check_tool(
+        results,
+        "ruff format",
+        [sys.executable, "-m", "ruff", "format", "--check", *targets],
+    )
+    addon_paths = [
+        os.path.join("addons", a) for a in OUR_ADDONS if os.path.isdir(os.path.join(ADDONS_DIR, a))
+    ]
+    check_tool(
+        results,
+        "pylint-odoo mandatory checks",
+        [sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", *addon_paths],
+    )
+    check_xml(results)
+    check_manifests(results)
+    check_po_files(results)
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def read_conf():
+    """The [options] of config/odoo.conf (empty values dropped)."""
+    parser = configparser.ConfigParser()
+    parser.read(CONF_FILE)
+    if not parser.has_section("options"):
+        return {}
+    return {k: v for k, v in parser.items("options") if v and v.lower() not in ("false", "none")}
+
+
+class Postgres:
+    """Connection settings; starts and stops a private cluster when nothing else answers."""
+
+    def __init__(self):
+        conf = read_conf()
+        self.params = {
+            key: conf[opt]
+            for key, opt in (
+                ("host", "db_host"),
+                ("port", "db_port"),
+                ("user", "db_user"),
+                ("password", "db_password"),
+            )
+            if opt in conf
+        }
+        self.private = False
+        self.started_here = False
+        self.pg_dir = os.path.join(LOCAL, "pg")
+
+    def connect(self, dbname="postgres"):
+        import psycopg2
+
+        return psycopg2.connect(dbname=dbname, connect_timeout=5, **self.params)
+
+    def reachable(self):
+        try:
+            self.connect().close()
+            return True
+        except Exception:  # any connection failure means "not reachable"
+            return False
+
+    def ensure(self):
+        if self.reachable():
+            say(f"PostgreSQL: using the server of config/odoo.conf and PG* settings {self.describe()}")
+            return
+        say(
+            "PostgreSQL: no server reachable through config/odoo.conf or PG* settings; "
+            "starting a private cluster"
+        )
+        self.private = True
+        self.params = {
+            "host": os.path.join(self.pg_dir, "run"),
+            "port": "5432",
+            "user": "odoo",
+        }
+        self.start_private()
+        if not self.reachable():
+            sys.exit(
+                f"PostgreSQL: the private cluster in {self.pg_dir} did not answer; "
+                f"see {self.pg_dir}/server.log"
+            )
+
+    def describe(self):
+        return " ".join(f"{k}={v}" for k, v in self.params.items() if k != "password") or "(libpq defaults)"
+
+    def _bindir(self):
+        found = sorted(
+            glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+            key=lambda p: int(p.split("/")[4]),
+        )
+        if found:
+            return os.path.dirname(found[-1])
+        initdb = shutil.which("initdb")
+        if initdb:
+            return os.path.dirname(initdb)
+        sys.exit(
+            "PostgreSQL: no server reachable and no initdb found; install PostgreSQL or set PG* variables"
+        )
+
+    def _as_pg_user(self, cmd):
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            return ["runuser", "-u", "postgres", "--", *cmd]
+        return cmd
+
+    def start_private(self):
+        bindir = self._bindir()
+        data = os.path.join(self.pg_dir, "data")
+        run = os.path.join(self.pg_dir, "run")
+        os.makedirs(run, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.pg_dir, "postgres")
+            shutil.chown(run, "postgres")
+        if not os.path.isfile(os.path.join(data, "PG_VERSION")):
+            cmd = [
+                f"{bindir}/initdb",
+                "-D",
+                data,
+                "-U",
+                "odoo",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+            subprocess.run(self._as_pg_user(cmd), check=True, stdout=subprocess.DEVNULL)
+        opts = f"-k {run} -c listen_addresses='' -p 5432 -c fsync=off -c full_page_writes=off"
+        cmd = [
+            f"{bindir}/pg_ctl",
+            "-D",
+            data,
+            "-l",
+            os.path.join(self.pg_dir, "server.log"),
+            "-o",
+            opts,
+            "-w",
+        ]
+        status = subprocess.run(self._as_pg_user([*cmd[:3], "status"]), capture_output=True)
+        if status.returncode != 0:
+            subprocess.run(self._as_pg_user([*cmd, "start"]), check=True, stdout=subprocess.DEVNULL)
+            self.started_here = True
+        say(f"PostgreSQL: private cluster in {os.path.relpath(self.pg_dir, ROOT)} ({self.describe()})")
+
+    def stop(self):
+        if self.started_here:
+            data = os.path.join(self.pg_dir, "data")
+            bindir = self._bindir()
+            cmd = [f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]
+            subprocess.run(self._as_pg_user(cmd), stdout=subprocess.DEVNULL)
+            self.started_here = False
+
+    def db_exists(self, name):
+        with contextlib.closing(self.connect()) as conn, conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            return bool(cr.fetchone())
+
+    def execute_admin(self, sql):
+        with contextlib.closing(self.connect()) as conn:
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                cr.execute(sql)
+
+    def installed(self, dbname, modules):
+        with contextlib.closing(self.connect(dbname)) as conn, conn.cursor() as cr:
+            cr.execute(
+                "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)",
+                (modules,),
+            )
+            return {row[0] for row in cr.fetchall()}
+
+    def odoo_args(self):
+        names = {
+            "host": "--db_host",
+            "port": "--db_port",
+            "user": "--db_user",
+            "password": "--db_password",
+        }
+        return [f"{names[k]}={v}" for k, v in self.params.items()]
+
+
+# --------------------------------------------------------------------------- Odoo
+
+
+def odoo_importable():
+    try:
+        import odoo  # noqa: F401
+        import odoo.release
+    except Exception as exc:  # ImportError, or an Odoo too broken to import
+        return False, f"{type(exc).__name__}: {exc}"
+    if odoo.release.version_info[:2] != (18, 0):
+        return False, f"Odoo {odoo.release.version} found, 18.0 is required"
+    return True, odoo.release.version
+
+
+def addons_path():
+    import odoo
+
+    odoo_dir = os.path.dirname(odoo.__file__)
+    paths = [ADDONS_DIR, os.path.join(odoo_dir, "addons")]
+    source_addons = os.path.abspath(os.path.join(odoo_dir, "..", "addons"))
+    if os.path.isdir(source_addons):  # Odoo's source checkout keeps most addons beside the package
+        paths.append(source_addons)
+    return ",".join(paths)
+
+
+def dependencies():
+    """Everything our addons depend on that is not one of them, for the cached base database."""
+    deps = set()
+    for addon in OUR_ADDONS:
+        deps.update(read_manifest(addon).get("depends", []))
+    return sorted(deps - set(OUR_ADDONS))
+
+
+def free_port():
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def data_dir():
+    path = os.path.join(LOCAL, "data")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def odoo_command(pg, db, *extra):
+    cmd = [sys.executable, "-m", "odoo"]
+    if os.path.isfile(CONF_FILE):
+        cmd += ["-c", CONF_FILE]
+    return [
+        *cmd,
+        *pg.odoo_args(),
+        f"--addons-path={addons_path()}",
+        f"--data-dir={data_dir()}",
+        "-d",
+        db,
+        *extra,
+    ]
+
+
+def run_odoo(
+    pg,
+    db,
+    *extra,
+    log_name,
+    echo=re.compile(r" (WARNING|ERROR|CRITICAL) | FAIL: | ERROR: "),
+):
+    """Run Odoo to completion; keeps the full log in .local/logs and echoes only what matters."""
+    os.makedirs(os.path.join(LOCAL, "logs"), exist_ok=True)
+    log_path = os.path.join(LOCAL, "logs", f"{log_name}.log")
+    cmd = odoo_command(pg, db, *extra, "--stop-after-init")
+    lines = []
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        for line in proc.stdout:
+            log.write(line)
+            lines.append(line.rstrip("\n"))
+            if echo.search(line):
+                say("  | " + line.rstrip()[:2000])
+        proc.wait()
+    return proc.returncode, lines, log_path
+
+
+def our_problem_lines(lines):
+    """WARNING/ERROR/CRITICAL lines that come from, or name, one of our addons."""
+    bad = []
+    for line in lines:
+        match = MODULE_LOG_RE.match(line)
+        if not match or match["level"] not in ("WARNING", "ERROR", "CRITICAL"):
+            continue
+        if ".tests." in match["logger"] or match["logger"] == "odoo.tests.result":
+            continue  # failed tests are counted by the test report, not twice
+        if OUR_LOGGER_RE.match(match["logger"]) or OUR_MENTION_RE.search(match["msg"]):
+            bad.append(line)
+    return bad
+
+
+def filestore(db):
+    return os.path.join(data_dir(), "filestore", db)
+
+
+def build_base(pg, deps):
+    """A database with only the dependencies installed, reused while they and Odoo stay the same."""
+    import odoo.release
+
+    key = hashlib.sha1(f"{odoo.release.version}|{','.join(deps)}|{ROOT}|en_US,ru_RU".encode()).hexdigest()[
+        :10
+    ]
+    base = f"crmsuite_base_{key}"
+    if pg.db_exists(base):
+        say(f"Base database {base} (dependencies already installed) is reused")
+        return base, 0
+    say(f"Building base database {base} with: {', '.join(deps)} (and the Russian language)")
+    started = time.time()
+    rc, lines, log = run_odoo(
+        pg,
+        base,
+        "-i",
+        ",".join(deps),
+        "--load-language=en_US,ru_RU",
+        log_name="base",
+        echo=re.compile(r" (ERROR|CRITICAL) "),
+    )
+    if rc:
+        with contextlib.suppress(Exception):
+            pg.execute_admin(f'DROP DATABASE IF EXISTS "{base}"')
+        say("\n".join(lines[-40:]))
+        sys.exit(f"Installing the dependencies failed (exit {rc}); full log: {log}")
+    say(f"Base database ready in {time.time() - started:.0f} s")
+    return base, 1
+
+
+def clone_db(pg, base, db):
+    pg.execute_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    pg.execute_admin(f'CREATE DATABASE "{db}" WITH TEMPLATE "{base}"')
+    shutil.rmtree(filestore(db), ignore_errors=True)
+    if os.path.isdir(filestore(base)):
+        shutil.copytree(filestore(base), filestore(db))
+
+
+def drop_db(pg, db):
+    with contextlib.suppress(Exception):
+        pg.execute_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    shutil.rmtree(filestore(db), ignore_errors=True)
+
+
+def odoo_tests(results, pg, db):
+    modules = ",".join(OUR_ADDONS)
+    tags = ",".join(f"/{a}" for a in OUR_ADDONS)
+    say(f"Installing {modules} on the fresh database {db} and running their tests ({tags})")
+    rc, lines, log = run_odoo(
+        pg,
+        db,
+        "-i",
+        modules,
+        "--test-enable",
+        f"--test-tags={tags}",
+        f"--http-port={free_port()}",
+        log_name="install",
+    )
+    report = next(
+        (TEST_REPORT_RE.search(line) for line in reversed(lines) if TEST_REPORT_RE.search(line)),
+        None,
+    )
+    if report:
+        total, bad = int(report["total"]), int(report["failed"]) + int(report["errors"])
+        results.add(
+            "Odoo tests of the three addons",
+            total - bad,
+            bad,
+            f"(log: {os.path.relpath(log, ROOT)})",
+        )
+    else:
+        results.add(
+            "Odoo tests of the three addons",
+            0,
+            1,
+            "(no test report: the install failed)",
+        )
+    installed = pg.installed(db, OUR_ADDONS)
+    ok = len(installed) == len(OUR_ADDONS) and (rc == 0 or report is not None)
+    results.add("install of the three addons", int(ok), int(not ok))
+    problems = our_problem_lines(lines)
+    for line in problems:
+        say("  our WARNING/ERROR: " + line[:500])
+    results.add("no WARNING/ERROR lines from our modules", int(not problems), len(problems))
+
+
+def upgrade_check(results, pg, db):
+    rc, lines, log = run_odoo(pg, db, "-u", ",".join(OUR_ADDONS), log_name="upgrade")
+    errors = [line for line in lines if " ERROR " in line or " CRITICAL " in line] + our_problem_lines(lines)
+    ok = rc == 0 and not errors
+    results.add("upgrade (-u) of the three addons", int(ok), int(not ok))
+
+
+def write_test_conf(pg, db):
+    path = os.path.join(LOCAL, "pytest-odoo.conf")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("[options]\n")
+        for key, value in pg.params.items():
+            fh.write(f"db_{key} = {value}\n")
+        fh.write(f"addons_path = {addons_path()}\ndata_dir = {data_dir()}\ndb_name = {db}\n")
+    return path
+
+
+def cross_addon_tests(results, pg, db):
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", "test_*.py")))
+    if not files:
+        results.add("cross-addon scenarios (tests/)", 0, 0, "(no test files)")
+        return
+    junit = os.path.join(LOCAL, "logs", "tests-junit.xml")
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--odoo-database={db}",
+        f"--odoo-config={write_test_conf(pg, db)}",
+        f"--junitxml={junit}",
+        "tests",
+    ]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    counts = junit_counts(junit)
+    if counts is None or proc.returncode not in (0, 1):
+        say((proc.stdout + proc.stderr)[-6000:])
+        results.add("cross-addon scenarios (tests/)", 0, 1, f"(pytest exit {proc.returncode})")
+        return
+    if proc.returncode:
+        say(proc.stdout[-6000:])
+    results.add(
+        "cross-addon scenarios (tests/)",
+        counts[0],
+        counts[1],
+        f"({counts[2]} skipped)" if counts[2] else "",
+    )
+
+
+def junit_counts(path):
+    if not os.path.isfile(path):
+        return None
+    doc = xml.dom.minidom.parse(path)
+    passed = failed = skipped = 0
+    for suite in doc.getElementsByTagName("testsuite"):
+        total = int(suite.getAttribute("tests") or 0)
+        bad = int(suite.getAttribute("failures") or 0) + int(suite.getAttribute("errors") or 0)
+        skip = int(suite.getAttribute("skipped") or 0)
+        passed, failed, skipped = (
+            passed + total - bad - skip,
+            failed + bad,
+            skipped + skip,
+        )
+    return passed, failed, skipped
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_test(args):
+    results = Results()
+    say("Static checks (no Odoo needed): ruff, ruff format, pylint-odoo, XML, manifests, translations")
+    static_checks(results)
+    ok, version = odoo_importable()
+    if not ok:
+        say(
+            f"Odoo suites did NOT run: `import odoo` failed with this python3 ({version}); "
+            "only the static checks ran."
+        )
+        results.summary(odoo_ran=False)
+        return 1 if results.failed else 0
+    say(f"Odoo {version} found: running the Odoo suites")
+    pg = Postgres()
+    pg.ensure()
+    db = f"crmsuite_test_{os.getpid()}"
+    try:
+        base, _built = build_base(pg, dependencies())
+        clone_db(pg, base, db)
+        odoo_tests(results, pg, db)
+        if "upgrade" not in args.skip:
+            upgrade_check(results, pg, db)
+        if "tests" not in args.skip:
+            cross_addon_tests(results, pg, db)
+    finally:
+        if args.keep:
+            say(f"Kept the test database {db}")
+        else:
+            drop_db(pg, db)
+        if args.no_cache:
+            drop_db(pg, base)
+        pg.stop()
+    results.summary(odoo_ran=True)
+    return 1 if results.failed else 0
+
+
+def cmd_demo(args):
+    ok, version = odoo_importable()
+    if not ok:
+        sys.exit(
+            f"`import odoo` failed ({version}): install Odoo 18.0 (see README) or use docker compose up -d"
+        )
+    pg = Postgres()
+    pg.ensure()
+    extra = []
+    if not pg.db_exists(args.db):
+        say(f"Creating {args.db} with {', '.join(OUR_ADDONS)} and their demo data (a few minutes, once)")
+        extra = ["-i", ",".join(OUR_ADDONS), "--load-language=en_US,ru_RU"]
+    else:
+        missing = sorted(set(OUR_ADDONS) - pg.installed(args.db, OUR_ADDONS))
+        if missing:
+            say(f"{args.db} exists; installing the missing addons: {', '.join(missing)}")
+            extra = ["-i", ",".join(missing)]
+        else:
+            say(f"{args.db} exists with the three addons installed: reusing it")
+    cmd = odoo_command(pg, args.db, *extra, f"--http-port={args.port}", f"--db-filter=^{args.db}$")
+    if args.init_only:
+        cmd.append("--stop-after-init")
+    else:
+        say(
+            f"Serving Odoo on http://localhost:{args.port}/web/login?db={args.db} "
+            "(login admin / admin); Ctrl-C stops"
+        )
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        return proc.wait()
+    finally:
+        pg.stop()
+
+
+RU_PLURALS = (
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
+I18N_SCRIPT = """
+import io
+from odoo.tools.translate import trans_export
+for addon, pot, po in TARGETS:
+    for lang, path in ((None, pot), ("ru_RU", po)):
+        buffer = io.BytesIO()
+        trans_export(lang, [addon], buffer, "po", env.cr)
+        with open(path, "wb") as fh:
+            fh.write(buffer.getvalue())
+"""
+
+
+def cmd_i18n(args):
+    """Regenerate <addon>.pot and ru.po (keeping existing Russian) from a throwaway database."""
+    ok, version = odoo_importable()
+    if not ok:
+        sys.exit(f"`import odoo` failed ({version})")
+    pg = Postgres()
+    pg.ensure()
+    db = f"crmsuite_i18n_{os.getpid()}"
+    addons = args.addons or OUR_ADDONS
+    if set(addons) - set(OUR_ADDONS):
+        sys.exit(f"unknown addon: {', '.join(sorted(set(addons) - set(OUR_ADDONS)))}")
+    try:
+        base, _built = build_base(pg, dependencies())
+        clone_db(pg, base, db)
+        rc, _lines, log = run_odoo(pg, db, "-i", ",".join(OUR_ADDONS), log_name="i18n-install")
+        if rc:
+            sys.exit(f"install failed; see {log}")
+        targets = [
+            (
+                a,
+                os.path.join(ADDONS_DIR, a, "i18n", f"{a}.pot"),
+                os.path.join(ADDONS_DIR, a, "i18n", "ru.po"),
+            )
+            for a in addons
+        ]
+        code = f"TARGETS = {targets!r}\n" + I18N_SCRIPT
+        cmd = odoo_command(pg, db, "--no-http")
+        cmd.insert(3, "shell")
+        subprocess.run(cmd, input=code, text=True, check=True, cwd=ROOT, capture_output=True)
+    finally:
+        drop_db(pg, db)
+        pg.stop()
+    import polib
+
+    for addon, _pot, po in targets:
+        catalog = polib.pofile(po)
+        catalog.metadata.update({"Language": "ru", "Plural-Forms": RU_PLURALS})
+        catalog.save(po)
+        missing = catalog.untranslated_entries()
+        say(f"{addon}: {len(missing)} untranslated entries in i18n/ru.po")
+        for entry in missing:
+            say(f"  msgid {entry.msgid!r}")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    test = sub.add_parser("test", help="run every check and test; ends with 'N passed, N failed'")
+    test.add_argument("--keep", action="store_true", help="keep the throwaway database")
+    test.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="drop the cached dependency database afterwards",
+    )
+    test.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["upgrade", "tests"],
+        help="skip a suite",
+    )
+    demo = sub.add_parser("demo", help="create crm_demo once and serve it")
+    demo.add_argument("--db", default=DEMO_DB)
+    demo.add_argument("--port", type=int, default=8069)
+    demo.add_argument(
+        "--init-only",
+        action="store_true",
+        help="create or update the database, then exit",
+    )
+    i18n = sub.add_parser("i18n", help="regenerate the .pot files and ru.po (existing translations kept)")
+    i18n.add_argument(
+        "addons",
+        nargs="*",
+        default=[],
+        help=f"some of {', '.join(OUR_ADDONS)} (default: all)",
+    )
+    args = parser.parse_args()
+    return {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
