@@ -429,7 +429,8 @@ def data_dir():
 
 
 def odoo_command(pg, db, *extra):
-    cmd = [sys.executable, "-m", "odoo"]
+    # a launcher file rather than `-m odoo`: Odoo re-executes sys.argv when it restarts itself
+    cmd = [sys.executable, os.path.join(ROOT, "scripts", "odoo-bin")]
     if os.path.isfile(CONF_FILE):
         cmd += ["-c", CONF_FILE]
     return [
@@ -697,22 +698,31 @@ def cmd_demo(args):
             extra = ["-i", ",".join(missing)]
         else:
             say(f"{args.db} exists with the three addons installed: reusing it")
-    cmd = odoo_command(pg, args.db, *extra, f"--http-port={args.port}", f"--db-filter=^{args.db}$")
-    if args.init_only:
-        cmd.append("--stop-after-init")
-    else:
-        say(
-            f"Serving Odoo on http://localhost:{args.port}/web/login?db={args.db} "
-            "(login admin / admin); Ctrl-C stops"
-        )
+    try:
+        if extra:  # install first, so that nobody waits on the login page while modules load
+            rc, lines, log = run_odoo(pg, args.db, *extra, "--no-http", log_name="demo-install")
+            if rc:
+                say("\n".join(lines[-30:]))
+                sys.exit(f"Creating {args.db} failed (exit {rc}); full log: {log}")
+        if args.init_only:
+            return 0
+        return serve(pg, args)
+    finally:
+        pg.stop()
+
+
+def serve(pg, args):
+    cmd = odoo_command(pg, args.db, f"--http-port={args.port}", f"--db-filter=^{args.db}$")
+    say(
+        f"Serving Odoo on http://localhost:{args.port}/web/login?db={args.db} "
+        "(login admin / admin); Ctrl-C stops"
+    )
     proc = subprocess.Popen(cmd, cwd=ROOT)
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)
         return proc.wait()
-    finally:
-        pg.stop()
 
 
 RU_PLURALS = (
@@ -757,7 +767,7 @@ def cmd_i18n(args):
         ]
         code = f"TARGETS = {targets!r}\n" + I18N_SCRIPT
         cmd = odoo_command(pg, db, "--no-http")
-        cmd.insert(3, "shell")
+        cmd.insert(2, "shell")  # the sub-command comes right after the launcher
         subprocess.run(cmd, input=code, text=True, check=True, cwd=ROOT, capture_output=True)
     finally:
         drop_db(pg, db)
