@@ -37,6 +37,7 @@ MODULE_LOG_RE = re.compile(
 TEST_REPORT_RE = re.compile(
     r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests when loading database"
 )
+SKIPPED_RE = re.compile(r" odoo\.addons\.(crm_custom|crm_telephony|crm_reports)\.tests\.\S+: skipped ")
 OUR_LOGGER_RE = re.compile(r"odoo\.addons\.(crm_custom|crm_telephony|crm_reports)\b")
 OUR_MENTION_RE = re.compile(r"\b(crm_custom|crm_telephony|crm_reports)\b")
 
@@ -566,6 +567,10 @@ def odoo_tests(results, pg, db):
     installed = pg.installed(db, OUR_ADDONS)
     ok = len(installed) == len(OUR_ADDONS) and (rc == 0 or report is not None)
     results.add("install of the three addons", int(ok), int(not ok))
+    skipped = [line for line in lines if SKIPPED_RE.search(line)]
+    for line in skipped:
+        say("  skipped: " + line[:500])
+    results.add("no skipped tests (a skipped test is a missing test)", int(not skipped), len(skipped))
     problems = our_problem_lines(lines)
     for line in problems:
         say("  our WARNING/ERROR: " + line[:500])

@@ -26,6 +26,9 @@
         "views/menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

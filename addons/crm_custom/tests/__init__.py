@@ -1,1 +1,2 @@
 from . import test_lost_reason
+from . import test_ui
