@@ -1,1 +1,4 @@
 from . import test_lost_reason
+from . import test_duplicate_guard
+from . import test_duplicate_import
+from . import test_partner_card
