@@ -31,9 +31,14 @@
         "data/utm_source_data.xml",
         "views/crm_lead_views.xml",
         "views/crm_client_segment_views.xml",
+        "views/crm_data_quality_views.xml",
+        "report/crm_card_quality_views.xml",
         "views/data_quality_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        # issue 3: cards and data quality
+        "demo/crm_custom_data_quality_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

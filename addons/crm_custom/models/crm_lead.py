@@ -4,12 +4,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
-from . import crm_duplicate_mixin  # noqa: F401
+from . import crm_card_quality_mixin, crm_duplicate_mixin  # noqa: F401
 
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "crm.duplicate.mixin"]
+    _inherit = ["crm.lead", "crm.duplicate.mixin", "crm.card.quality.mixin"]
 
     _duplicate_trigger_fields = ("phone", "mobile", "email_from", "partner_id", "company_id", "country_id")
     _duplicate_entity_column = "partner_id"
@@ -51,16 +51,22 @@ class CrmLead(models.Model):
     def _duplicate_entity_id(self):
         return self.partner_id.id
 
+    def _card_target(self):
+        return "lead"
+
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
+        leads._card_check_mandatory()
         leads._duplicate_guard()
+        leads._card_refresh_score()
         return leads
 
     def write(self, vals):
         result = super().write(vals)
         if any(fname in vals for fname in self._duplicate_trigger_fields):
             self._duplicate_guard()
+        self._card_quality_after_write(vals)
         return result
 
     def action_set_lost(self, **additional_values):
@@ -81,6 +87,15 @@ class CrmLead(models.Model):
                 )
             )
         return super().action_set_lost(**additional_values)
+
+    def action_view_card_score(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_custom.crm_card_score_rule_action")
+        action["domain"] = [
+            ("target", "=", self._card_target()),
+            ("company_id", "=", self._card_company().id),
+        ]
+        return action
 
     def action_view_duplicates(self):
         self.ensure_one()

@@ -15,7 +15,7 @@ CLIENT_STATUS_HELP = (
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.duplicate.mixin"]
+    _inherit = ["res.partner", "crm.duplicate.mixin", "crm.card.quality.mixin"]
 
     _duplicate_columns = {
         "phone": ("phone_sanitized", "phone_e164"),
@@ -216,6 +216,12 @@ class ResPartner(models.Model):
     def _duplicate_entity_id(self):
         return self.commercial_partner_id.id
 
+    def _card_target(self):
+        self.ensure_one()
+        if self.is_company:
+            return "company"
+        return "contact" if self.type == "contact" else None
+
     def _duplicate_keys(self):
         keys = super()._duplicate_keys()
         # like Odoo's own same-VAT warning: one-character VATs ("/") mean "not subject to tax"
@@ -231,13 +237,16 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
+        partners._card_check_mandatory()
         partners._duplicate_guard()
+        partners._card_refresh_score()
         return partners
 
     def write(self, vals):
         result = super().write(vals)
         if any(fname in vals for fname in self._duplicate_trigger_fields):
             self._duplicate_guard()
+        self._card_quality_after_write(vals)
         return result
 
     def action_view_amount_due(self):
@@ -250,6 +259,15 @@ class ResPartner(models.Model):
             ("payment_state", "in", ("not_paid", "partial")),
         ]
         action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    def action_view_card_score(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_custom.crm_card_score_rule_action")
+        action["domain"] = [
+            ("target", "=", self._card_target()),
+            ("company_id", "=", self._card_company().id),
+        ]
         return action
 
     def action_view_duplicates(self):
