@@ -71,56 +71,65 @@ class CrmDuplicateMixin(models.AbstractModel):
         return "TRUE"
 
     def _duplicate_query(self):
-        """One set-based query finding the duplicates of the whole batch: ``(sql, params)`` or ``None``.
+        """One query over the table finding every candidate of the batch: ``(sql, params, branches)`` or None.
 
-        Each key is joined on an indexed column by equality, so the cost grows with the batch, not the table.
+        Each key kind is compared by equality (``= ANY``) on an indexed column, so PostgreSQL combines B-tree
+        index scans (BitmapOr) and the cost grows with the batch, not with the table. ``branches`` lists the
+        (kind, column) of each CASE column of the result, after the candidate's id, company and client.
         """
-        ids, companies, entities, kinds, values = [], [], [], [], []
+        keys, companies = {}, set()
         for record in self.filtered("id"):
             for kind, value in record._duplicate_keys():
-                ids.append(record.id)
-                companies.append(record._duplicate_company().id)
-                entities.append(record._duplicate_entity_id() or 0)
-                kinds.append(kind)
-                values.append(value)
-        if not ids:
+                keys.setdefault(kind, set()).add(value)
+            companies.add(record._duplicate_company().id)
+        if not keys:
             return None
-        selects = []
+        params = {"companies": sorted(companies)}
+        branches, conditions, cases = [], [], []
         for kind, cols in self._duplicate_columns.items():
+            if not keys.get(kind):
+                continue
+            params[kind] = sorted(keys[kind])
             for column in cols:
-                selects.append(
-                    f"""
-                    SELECT s.id, s.kind, s.value, t.id
-                      FROM src s
-                      JOIN {self._table} t ON t.{column} = s.value
-                     WHERE s.kind = '{kind}'
-                       AND t.id != s.id
-                       AND t.active
-                       AND (t.company_id = s.company_id OR t.company_id IS NULL)
-                       AND (s.entity = 0 OR t.{self._duplicate_entity_column} IS DISTINCT FROM s.entity)
-                       AND {self._duplicate_extra_where(kind)}
-                    """
-                )
+                condition = f"(t.{column} = ANY(%({kind})s) AND {self._duplicate_extra_where(kind)})"
+                branches.append((kind, column))
+                conditions.append(condition)
+                cases.append(f"CASE WHEN {condition} THEN t.{column} END")
         query = f"""
-            WITH src AS (
-                SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[], %s::varchar[])
-                    AS s(id, company_id, entity, kind, value)
-            )
-            {" UNION ".join(selects)}
+            SELECT t.id, t.company_id, t.{self._duplicate_entity_column}, {", ".join(cases)}
+              FROM {self._table} t
+             WHERE ({" OR ".join(conditions)})
+               AND t.active
+               AND (t.company_id = ANY(%(companies)s) OR t.company_id IS NULL)
         """
-        return query, (ids, companies, entities, kinds, values)
+        return query, params, branches
 
     def _duplicate_matches(self):
         """Map each record id to the ``(kind, value, duplicate_id)`` found, in one query for the batch."""
         columns = {column for cols in self._duplicate_columns.values() for column in cols}
         self.env[self._name].flush_model([*columns, "active", "company_id", self._duplicate_entity_column])
-        query = self._duplicate_query()
-        if not query:
+        built = self._duplicate_query()
+        if not built:
             return {}
-        self.env.cr.execute(*query)
+        query, params, branches = built
+        self.env.cr.execute(query, params)
+        candidates = {}
+        for row in self.env.cr.fetchall():
+            candidate_id, company_id, entity = row[:3]
+            for (kind, _column), value in zip(branches, row[3:], strict=True):
+                if value:
+                    candidates.setdefault((kind, value), set()).add((candidate_id, company_id, entity))
         matches = {}
-        for record_id, kind, value, duplicate_id in self.env.cr.fetchall():
-            matches.setdefault(record_id, set()).add((kind, value, duplicate_id))
+        for record in self.filtered("id"):
+            company_id = record._duplicate_company().id
+            own_entity = record._duplicate_entity_id()
+            for kind, value in record._duplicate_keys():
+                for candidate_id, candidate_company, entity in candidates.get((kind, value), ()):
+                    if candidate_id == record.id or candidate_company not in (company_id, None):
+                        continue
+                    if own_entity and entity == own_entity:
+                        continue
+                    matches.setdefault(record.id, set()).add((kind, value, candidate_id))
         return matches
 
     # -- guard -------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ class TestDuplicateGuard(TransactionCase):
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self._set_mode("off")
         partner = self._new_partner(phone="+7 912 345-67-89")
-        query, params = partner._duplicate_query()
+        query, params, _branches = partner._duplicate_query()
         self.env.cr.execute("EXPLAIN " + query, params)
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertNotIn("Seq Scan on res_partner", plan)
