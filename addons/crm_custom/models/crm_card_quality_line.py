@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
 
 from .crm_mandatory_field import CARD_TARGETS, TARGET_MODELS
 
@@ -82,3 +84,55 @@ class CrmCardQualityLine(models.Model):
     @api.model
     def _cron_take_snapshot(self):
         self._take_snapshot()
+        self._send_digest()
+
+    @api.model
+    def _send_digest(self, date=None):
+        """E-mail the day's summary per salesperson to the sales managers of each company that asks for it."""
+        date = date or fields.Date.context_today(self)
+        managers_group = self.env.ref("sales_team.group_sale_manager")
+        mails = self.env["mail.mail"]
+        for company in self.env["res.company"].search([("crm_card_quality_digest", "=", True)]):
+            rows = (
+                self.env["crm.card.quality.trend"]
+                .sudo()
+                .search([("company_id", "=", company.id), ("date", "=", date)], order="score, user_id")
+            )
+            managers = managers_group.users.filtered(
+                lambda user, company=company: company in user.company_ids and user.email and not user.share
+            )
+            if not rows or not managers:
+                continue
+            cells = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%s</td></tr>")
+                % (
+                    row.user_id.name,
+                    row.cards,
+                    row.score,
+                    escape(f"{row.trend:+.1f}") if row.previous_score or row.trend else "",
+                )
+                for row in rows
+            )
+            body = Markup(
+                "<p>%s</p><table border='1' cellpadding='4'>"
+                "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>%s</table>"
+            ) % (
+                _("Card quality of %(company)s on %(date)s:", company=company.name, date=date),
+                _("Salesperson"),
+                _("Cards"),
+                _("Score"),
+                _("Trend"),
+                cells,
+            )
+            mails |= mails.sudo().create(
+                {
+                    "subject": _(
+                        "Daily card quality: %(company)s, %(date)s", company=company.name, date=date
+                    ),
+                    "body_html": body,
+                    "email_from": company.email_formatted or self.env.user.email_formatted,
+                    "recipient_ids": [(6, 0, managers.partner_id.ids)],
+                    "auto_delete": True,
+                }
+            )
+        return mails

@@ -28,6 +28,12 @@ class ResCompany(models.Model):
         help="A client is active when it has a posted customer invoice dated within this many days.",
     )
 
+    crm_card_quality_digest = fields.Boolean(
+        string="Daily Card-Quality Digest",
+        help="After the nightly card-quality table, e-mail each sales manager of the company its summary per "
+        "salesperson (score and trend against the previous day).",
+    )
+
     def write(self, vals):
         result = super().write(vals)
         if "crm_client_active_days" in vals:

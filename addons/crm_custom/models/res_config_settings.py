@@ -20,3 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_client_active_days",
         readonly=False,
     )
+    crm_card_quality_digest = fields.Boolean(
+        related="company_id.crm_card_quality_digest",
+        readonly=False,
+    )

@@ -108,3 +108,17 @@ class TestCardQualityTable(TransactionCase):
         self.assertTrue(self._mine())
         self.assertFalse(self.Line.with_user(outsider).search([("user_id", "=", self.anna.id)]))
         self.assertFalse(self.Trend.with_user(outsider).search([("user_id", "=", self.anna.id)]))
+
+    def test_digest_mails_sales_managers_when_enabled(self):
+        with freeze_time("2026-07-03"):
+            self.Line._take_snapshot()
+            self.assertFalse(self.Line._send_digest(), "no digest unless the company asks for it")
+            self.company.crm_card_quality_digest = True
+            self.manager.email = "table.manager@example.com"
+            mails = self.Line._send_digest()
+        self.assertEqual(len(mails), 1)
+        self.assertIn(self.manager.partner_id, mails.recipient_ids)
+        self.assertNotIn(self.anna.partner_id, mails.recipient_ids, "salespeople do not get the digest")
+        self.assertIn("table_anna", mails.body_html)
+        self.assertIn("75.0", mails.body_html)
+        self.assertIn("2026-07-03", mails.subject)

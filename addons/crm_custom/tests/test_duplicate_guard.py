@@ -181,6 +181,26 @@ class TestDuplicateGuard(TransactionCase):
         self.assertFalse(deal_b.is_duplicate, "a second deal of the same client is not a duplicate")
         self.assertFalse(deal_a.duplicate_ids)
 
+    def test_salesperson_sees_only_duplicates_they_may_open(self):
+        """Own-documents salespeople get the flag but no link to another salesperson's lead."""
+        self._set_mode("warn")
+        other_seller = new_test_user(
+            self.env, login="dup_other_seller", groups="sales_team.group_sale_salesman"
+        )
+        theirs = self.env["crm.lead"].create(
+            {"name": "Theirs", "email_from": "shared@lead.example", "user_id": other_seller.id}
+        )
+        mine = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create({"name": "Mine", "email_from": "shared@lead.example", "user_id": self.salesman.id})
+        )
+        self.assertTrue(mine.is_duplicate)
+        self.assertFalse(mine.duplicate_ids)
+        self.assertEqual(mine.sudo().duplicate_ids, theirs)
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.salesman).read(["name"])
+
     def test_lead_block_for_salesperson(self):
         self._set_mode("block")
         self.env["crm.lead"].create(
