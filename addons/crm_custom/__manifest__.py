@@ -24,8 +24,21 @@
         "views/crm_lead_lost_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        # issue 3: cards and data quality
+        "security/crm_custom_data_quality_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/utm_source_data.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_client_segment_views.xml",
+        "views/crm_data_quality_views.xml",
+        "report/crm_card_quality_views.xml",
+        "views/data_quality_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        # issue 3: cards and data quality
+        "demo/crm_custom_data_quality_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],
     },

@@ -2,3 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import crm_lead
 from . import crm_lead_lost
+from . import crm_duplicate_mixin
+from . import res_partner
+from . import crm_client_segment
+from . import crm_card_quality_mixin
+from . import crm_mandatory_field
+from . import crm_card_score_rule
+from . import crm_card_quality_line

@@ -1,16 +1,77 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+# the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
+from . import crm_card_quality_mixin, crm_duplicate_mixin  # noqa: F401
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.duplicate.mixin", "crm.card.quality.mixin"]
+
+    _duplicate_trigger_fields = ("phone", "mobile", "email_from", "partner_id", "company_id", "country_id")
+    _duplicate_entity_column = "partner_id"
 
     lost_reason_required = fields.Boolean(
         related="company_id.crm_lost_reason_required",
         string="Lost Reason Required",
     )
+    product_ids = fields.Many2many(
+        "product.product",
+        "crm_lead_product_interest_rel",
+        "lead_id",
+        "product_id",
+        string="Products of Interest",
+        check_company=True,
+        domain=[("sale_ok", "=", True)],
+        help="Products or services the client asked about.",
+    )
+    duplicate_ids = fields.Many2many(
+        "crm.lead",
+        "crm_lead_duplicate_rel",
+        "lead_id",
+        "duplicate_id",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_ids",
+        help="Open leads and deals of other clients of the same company with the same phone, mobile or "
+        "e-mail.",
+    )
+    duplicate_count = fields.Integer(string="Duplicates", compute="_compute_duplicate_ids")
+
+    @api.depends_context("uid")
+    def _compute_duplicate_ids(self):
+        matches = self._duplicate_matches()
+        for lead in self:
+            found = matches.get(lead._origin.id or lead.id, set())
+            # the card only links to duplicates its reader may open (a blocked save still names them all)
+            duplicates = self.browse(sorted({dup_id for _kind, _value, dup_id in found}))._filtered_access(
+                "read"
+            )
+            lead.duplicate_ids = duplicates
+            lead.duplicate_count = len(duplicates)
+
+    def _duplicate_entity_id(self):
+        return self.partner_id.id
+
+    def _card_target(self):
+        return "lead"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._card_check_mandatory()
+        leads._duplicate_guard()
+        leads._card_refresh_score()
+        return leads
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(fname in vals for fname in self._duplicate_trigger_fields):
+            self._duplicate_guard()
+        self._card_quality_after_write(vals)
+        return result
 
     def action_set_lost(self, **additional_values):
         """Refuse to lose a deal without a reason when its company asks for one."""
@@ -30,3 +91,22 @@ class CrmLead(models.Model):
                 )
             )
         return super().action_set_lost(**additional_values)
+
+    def action_view_card_score(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_custom.crm_card_score_rule_action")
+        action["domain"] = [
+            ("target", "=", self._card_target()),
+            ("company_id", "=", self._card_company().id),
+        ]
+        return action
+
+    def action_view_duplicates(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Possible Duplicates"),
+            "res_model": "crm.lead",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.duplicate_ids.ids)],
+        }

@@ -11,3 +11,39 @@ class ResCompany(models.Model):
         default=True,
         help="A deal of this company can only be marked lost with a lost reason.",
     )
+
+    # -- data quality (issue 3) --------------------------------------------------------------------
+    crm_duplicate_guard = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Duplicate Guard",
+        default="warn",
+        required=True,
+        help="What happens when a partner or lead of this company is saved with the same E.164 phone or "
+        "mobile, normalized e-mail or tax id as another client's card: Off does nothing, Warn saves and "
+        "flags it, Block refuses it.",
+    )
+    crm_client_active_days = fields.Integer(
+        string="Active Client Period (days)",
+        default=180,
+        help="A client is active when it has a posted customer invoice dated within this many days.",
+    )
+
+    crm_card_quality_digest = fields.Boolean(
+        string="Daily Card-Quality Digest",
+        help="After the nightly card-quality table, e-mail each sales manager of the company its summary per "
+        "salesperson (score and trend against the previous day).",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "crm_client_active_days" in vals:
+            # the period moves clients between active and dormant without any invoice changing
+            partners = (
+                self.env["res.partner"]
+                .with_context(active_test=False)
+                .search(
+                    [("client_status", "in", ("active", "dormant")), ("company_id", "in", [False, *self.ids])]
+                )
+            )
+            partners._recompute_client_status()
+        return result

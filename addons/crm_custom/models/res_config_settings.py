@@ -10,3 +10,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_lost_reason_required",
         readonly=False,
     )
+
+    # -- data quality (issue 3) --------------------------------------------------------------------
+    crm_duplicate_guard = fields.Selection(
+        related="company_id.crm_duplicate_guard",
+        readonly=False,
+    )
+    crm_client_active_days = fields.Integer(
+        related="company_id.crm_client_active_days",
+        readonly=False,
+    )
+    crm_card_quality_digest = fields.Boolean(
+        related="company_id.crm_card_quality_digest",
+        readonly=False,
+    )

@@ -1,0 +1,72 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+# fields this mixin writes itself: writing them does not make the card change
+BOOKKEEPING_FIELDS = {"card_score", "card_missing", "is_duplicate"}
+
+
+class CrmCardQualityMixin(models.AbstractModel):
+    """Mandatory fields policy and completeness score shared by partners and leads."""
+
+    _name = "crm.card.quality.mixin"
+    _description = "Card Quality"
+
+    card_score = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Card completeness: the weights of the company's completeness rules this card meets, as a "
+        "percentage of the weights of all its rules for this kind of card (100 when there is no rule).",
+    )
+    card_missing = fields.Text(
+        string="Missing Items",
+        readonly=True,
+        copy=False,
+        help="Labels of the completeness rules this card does not meet.",
+    )
+
+    def _card_target(self):
+        """'company', 'contact', 'lead' or None (cards that no rule applies to, e.g. delivery addresses)."""
+        raise NotImplementedError()
+
+    def _card_company(self):
+        self.ensure_one()
+        return self.company_id or self.env.company
+
+    def _card_check_mandatory(self, changed=None):
+        self.env["crm.mandatory.field"]._check_records(self, lambda r: r._card_target(), changed=changed)
+
+    def _card_refresh_score(self):
+        if self.env.context.get("crm_card_quality_writing"):
+            return
+        scores = self.env["crm.card.score.rule"]._score(self, lambda r: r._card_target())
+        groups = defaultdict(list)
+        for record in self.filtered("id"):
+            value = scores.get(record.id, (100, False))
+            if (record.card_score, record.card_missing) != value:
+                groups[value].append(record.id)
+        writer = self.with_context(crm_card_quality_writing=True)
+        for (score, missing), ids in groups.items():
+            writer.browse(ids).write({"card_score": score, "card_missing": missing})
+
+    def _card_quality_after_write(self, vals):
+        if self.env.context.get("crm_card_quality_writing") or not set(vals) - BOOKKEEPING_FIELDS:
+            return
+        self._card_check_mandatory(changed=list(vals))
+        self._card_refresh_score()
+
+    @api.model
+    def _cron_refresh_card_scores(self, batch_size=5000):
+        """Nightly: rules may have changed, so every card of every company is scored again."""
+        last_id = 0
+        Model = self.with_context(active_test=False)
+        while True:
+            records = Model.search([("id", ">", last_id)], order="id", limit=batch_size)
+            if not records:
+                break
+            records._card_refresh_score()
+            last_id = records[-1].id
+            self.env.invalidate_all()

@@ -1,0 +1,1 @@
+from . import crm_card_quality_trend
