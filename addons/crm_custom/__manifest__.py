@@ -24,8 +24,15 @@
         "views/crm_lead_lost_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "security/crm_custom_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_kpi_data.xml",
+        "views/crm_sales_plan_views.xml",
+        "views/crm_sales_plan_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_sales_plan_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -2,3 +2,10 @@ from . import res_company
 from . import res_config_settings
 from . import crm_lead
 from . import crm_lead_lost
+from . import sale_order
+from . import crm_kpi
+from . import crm_sales_plan
+from . import crm_sales_plan_line
+from . import crm_motivation_scheme
+from . import crm_motivation_tier
+from . import crm_motivation_statement
