@@ -159,25 +159,44 @@ class CrmSalesPlanLine(models.Model):
 
     def _batches(self):
         """Lines grouped by (company, KPI): each group is answered by one query."""
-        groups = defaultdict(lambda: self.browse())
+        groups = defaultdict(list)
         for line in self:
-            groups[(line.company_id, line.kpi_id)] |= line
-        return groups.items()
+            groups[(line.company_id, line.kpi_id)].append(line.id)
+        return [(key, self.browse(ids)) for key, ids in groups.items()]
 
-    def _live_values(self):
+    def _line_keys(self, include_closed=True):
+        """``{(company_id, kpi_id): {line_id: key}}`` read in one query, without per-record ORM access."""
+        self.flush_model()
+        self.env["crm.sales.plan"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id, company_id, kpi_id, user_id, team_id, date_from, date_to
+              FROM crm_sales_plan_line
+             WHERE id = ANY(%s) AND (%s OR state IS DISTINCT FROM 'closed')
+            """,
+            [self.ids, include_closed],
+        )
+        groups = defaultdict(dict)
+        for line_id, company_id, kpi_id, user_id, team_id, date_from, date_to in self.env.cr.fetchall():
+            groups[(company_id, kpi_id)][line_id] = (user_id or False, team_id or False, date_from, date_to)
+        return groups
+
+    def _live_values(self, include_closed=True):
+        """``{line_id: value}`` of the KPI computed now: one query per KPI and company."""
         values = {}
-        for (company, kpi), lines in self.sudo()._batches():
-            actuals = kpi._compute_actuals([line._key() for line in lines], company)
-            values.update({line.id: actuals[line._key()] for line in lines})
+        for (company_id, kpi_id), keys in self._line_keys(include_closed).items():
+            kpi = self.env["crm.kpi"].sudo().browse(kpi_id)
+            actuals = kpi._compute_actuals(
+                list(set(keys.values())), self.env["res.company"].browse(company_id)
+            )
+            values.update({line_id: actuals[key] for line_id, key in keys.items()})
         return values
 
     def _refresh_actuals(self):
         """Recompute the actuals of open lines: one query per KPI and company, one UPDATE for all lines."""
-        lines = self.filtered(lambda line: line.state != "closed")
-        if not lines:
+        values = self._live_values(include_closed=False)
+        if not values:
             return
-        values = lines._live_values()
-        self.flush_model()  # pending ORM values would overwrite the UPDATE when invalidated
         self.env.cr.execute(
             """
             UPDATE crm_sales_plan_line l
@@ -190,7 +209,7 @@ class CrmSalesPlanLine(models.Model):
             """,
             [self.env.uid, list(values), list(values.values())],
         )
-        lines.invalidate_recordset(["actual", "achievement", "write_date", "write_uid"])
+        self.browse(list(values)).invalidate_recordset(["actual", "achievement", "write_date", "write_uid"])
 
     def _pipeline_values(self, today):
         values = {}
