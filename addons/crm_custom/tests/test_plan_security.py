@@ -49,6 +49,11 @@ class TestPlanSecurity(PlanCommon):
             self.line_1.with_user(self.salesman_1).write({"target": 1.0})
         with self.assertRaises(AccessError):
             self.plan.with_user(self.salesman_1).action_close()
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.salesman_1).action_refresh_actuals()
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.leader).action_copy_next_period()
+        self.assertFalse(self.env["crm.sales.plan"].search([("date_from", "=", date(2026, 4, 1))]))
         self.assertEqual(self.line_1.target, 1000.0)
         self.assertEqual(self.plan.state, "open")
 

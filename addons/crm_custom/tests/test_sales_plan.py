@@ -115,3 +115,17 @@ class TestSalesPlan(PlanCommon):
             # 1000 in 10 days of 31 -> 3100; pipeline: actual + deals due from today to the 31st
             self.assertAlmostEqual(line.forecast_run_rate, 3100.0, places=2)
             self.assertAlmostEqual(line.forecast_pipeline, 1400.0, places=2)
+
+    def test_plan_settings_per_company(self):
+        # settings are an administrator's screen; the accounting test user is not one
+        settings = self.env["res.config.settings"].sudo().with_company(self.company).create({})
+        self.assertEqual(settings.company_id, self.company)
+        settings.crm_plan_revenue_paid_only = True
+        settings.crm_plan_unrealistic_share = 60.0
+        settings.crm_plan_unrealistic_months = 4
+        settings.execute()
+        self.assertTrue(self.company.crm_plan_revenue_paid_only)
+        self.assertEqual(self.company.crm_plan_unrealistic_share, 60.0)
+        self.assertEqual(self.company.crm_plan_unrealistic_months, 4)
+        self.assertFalse(self.company_2.crm_plan_revenue_paid_only, "the other company keeps its settings")
+        self.assertEqual(self.company_2.crm_plan_unrealistic_months, 3)
