@@ -20,24 +20,27 @@
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
-        "views/res_config_settings_views.xml",
-        "views/crm_lead_lost_views.xml",
-        "views/res_partner_views.xml",
-        "views/menus.xml",
-        # issue 3: cards and data quality
         "security/crm_custom_data_quality_security.xml",
+        "security/crm_custom_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/utm_source_data.xml",
+        "data/crm_kpi_data.xml",
+        "views/res_config_settings_views.xml",
+        "views/crm_lead_lost_views.xml",
+        "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_client_segment_views.xml",
         "views/crm_data_quality_views.xml",
+        "views/crm_sales_plan_views.xml",
         "report/crm_card_quality_views.xml",
+        "views/menus.xml",
         "views/data_quality_menus.xml",
+        "views/crm_sales_plan_menus.xml",
     ],
     "demo": [
-        # issue 3: cards and data quality
         "demo/crm_custom_data_quality_demo.xml",
+        "demo/crm_sales_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],

@@ -9,3 +9,10 @@ from . import crm_card_quality_mixin
 from . import crm_mandatory_field
 from . import crm_card_score_rule
 from . import crm_card_quality_line
+from . import sale_order
+from . import crm_kpi
+from . import crm_sales_plan
+from . import crm_sales_plan_line
+from . import crm_motivation_scheme
+from . import crm_motivation_tier
+from . import crm_motivation_statement

@@ -34,6 +34,25 @@ class ResCompany(models.Model):
         "salesperson (score and trend against the previous day).",
     )
 
+    # Sales plans (issue 4)
+    crm_plan_revenue_paid_only = fields.Boolean(
+        string="Plan Revenue: Paid Invoices Only",
+        help="The Revenue KPI counts only invoices and credit notes that are paid, in payment or reversed "
+        "by a credit note.",
+    )
+    crm_plan_unrealistic_share = fields.Float(
+        string="Unrealistic Plan: Share of Members Missing (%)",
+        default=70.0,
+        help="A team's next plan is flagged likely unrealistic when, in each of the last months counted, "
+        "more than this share of its members missed their revenue plan.",
+    )
+    crm_plan_unrealistic_months = fields.Integer(
+        string="Unrealistic Plan: Consecutive Months",
+        default=3,
+        help="How many consecutive months of missed revenue plans trigger the realism rule and the coaching "
+        "list.",
+    )
+
     def write(self, vals):
         result = super().write(vals)
         if "crm_client_active_days" in vals:

@@ -24,3 +24,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.crm_card_quality_digest",
         readonly=False,
     )
+
+    # -- sales plans (issue 4) ---------------------------------------------------------------------
+    crm_plan_revenue_paid_only = fields.Boolean(
+        related="company_id.crm_plan_revenue_paid_only", readonly=False
+    )
+    crm_plan_unrealistic_share = fields.Float(related="company_id.crm_plan_unrealistic_share", readonly=False)
+    crm_plan_unrealistic_months = fields.Integer(
+        related="company_id.crm_plan_unrealistic_months", readonly=False
+    )

@@ -5,3 +5,9 @@ from . import test_duplicate_import
 from . import test_partner_card
 from . import test_card_quality
 from . import test_card_quality_table
+from . import test_kpi_revenue
+from . import test_kpi_activity
+from . import test_sales_plan
+from . import test_plan_security
+from . import test_motivation
+from . import test_plan_realism
