@@ -118,6 +118,8 @@ class CrmPhonecall(models.Model):
         The call row is created with INSERT ... ON CONFLICT DO NOTHING and then locked, so
         duplicated or concurrent deliveries of one call are applied one after the other.
         """
+        # the PBX's updates of a call are not tracked field by field in the call's chatter
+        self = self.with_context(mail_notrack=True)  # pylint: disable=self-cls-assignment
         if event["event"] == "recording_ready":
             call = self.search(
                 [("pbx_id", "=", pbx.id), ("external_call_id", "=", event["call_id"])], limit=1
@@ -451,7 +453,8 @@ class CrmPhonecall(models.Model):
             talk=self.talk_seconds,
             ext=self.pbx_extension or "-",
         )
-        target.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        # a log note: no follower notification, so the webhook stays fast
+        target._message_log(body=body, message_type="comment")
         self.card_logged = True
 
     # ------------------------------------------------------------ missed call
