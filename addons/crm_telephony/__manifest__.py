@@ -11,8 +11,13 @@
     "depends": ["crm_custom", "crm_phonecall", "web_notify"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
+        "security/crm_telephony_security.xml",
+        "security/ir.model.access.csv",
+        "data/crm_telephony_data.xml",
         "views/res_users_views.xml",
+        "views/crm_pbx_views.xml",
+        "views/crm_phonecall_views.xml",
     ],
-    "demo": [],
+    "demo": ["demo/crm_telephony_demo.xml"],
     "installable": True,
 }

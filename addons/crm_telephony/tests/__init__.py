@@ -1,1 +1,5 @@
 from . import test_pbx_extension
+from . import test_webhook
+from . import test_zadarma
+from . import test_recording_dial
+from . import test_security

@@ -1,0 +1,261 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlencode
+
+import phonenumbers
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmPbx(models.Model):
+    _name = "crm.pbx"
+    _description = "PBX"
+    _check_company_auto = True
+    _order = "name, id"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    provider = fields.Selection(
+        [("generic", "Generic JSON"), ("zadarma", "Zadarma"), ("asterisk", "Asterisk ARI")],
+        required=True,
+        default="generic",
+    )
+    default_country_id = fields.Many2one(
+        "res.country",
+        help="Country used to read numbers that arrive without an international prefix.",
+    )
+    route_ids = fields.One2many("crm.pbx.route", "pbx_id", string="Dialled Number Routing")
+    default_team_id = fields.Many2one(
+        "crm.team",
+        string="Default Sales Team",
+        check_company=True,
+        help="Sales team of calls to a dialled number that has no routing line.",
+    )
+    recording_policy = fields.Selection(
+        [("attachment", "Store as attachment"), ("link", "Keep link only"), ("none", "None")],
+        required=True,
+        default="attachment",
+    )
+    retention_days = fields.Integer(
+        default=90,
+        help="Stored recordings older than this number of days are deleted; 0 keeps them.",
+    )
+    api_base_url = fields.Char(
+        string="API Base URL",
+        groups="base.group_system",
+        help="Root URL of the PBX's API, e.g. https://api.zadarma.com or http://asterisk:8088.",
+    )
+    api_key = fields.Char(string="API Key / User", groups="base.group_system", copy=False)
+    api_secret = fields.Char(string="API Secret / Password", groups="base.group_system", copy=False)
+    ari_application = fields.Char(
+        string="ARI Application",
+        groups="base.group_system",
+        default="crm",
+        help="Stasis application used when Asterisk originates a click-to-dial call.",
+    )
+    ari_endpoint_template = fields.Char(
+        string="ARI Endpoint Template",
+        groups="base.group_system",
+        default="PJSIP/{extension}",
+        help="Channel of the user's phone, {extension} is replaced by the user's PBX extension.",
+    )
+    api_token_hash = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    api_token_set = fields.Boolean(
+        string="API Token Set",
+        compute="_compute_api_token_set",
+        compute_sudo=True,
+    )
+    call_count = fields.Integer(compute="_compute_call_count")
+
+    @api.depends("api_token_hash")
+    def _compute_api_token_set(self):
+        for pbx in self:
+            pbx.api_token_set = bool(pbx.api_token_hash)
+
+    def _compute_call_count(self):
+        counts = dict(
+            self.env["crm.phonecall"]._read_group([("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"])
+        )
+        for pbx in self:
+            pbx.call_count = counts.get(pbx, 0)
+
+    # ------------------------------------------------------------------ token
+
+    @staticmethod
+    def _hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def generate_api_token(self):
+        """Create a new webhook token, store only its hash and return the plain token (shown once)."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only administrators can generate PBX API tokens."))
+        token = secrets.token_urlsafe(32)
+        self.sudo().api_token_hash = self._hash_token(token)
+        return token
+
+    def action_generate_api_token(self):
+        token = self.generate_api_token()
+        wizard = self.env["crm.pbx.token.wizard"].create({"pbx_id": self.id, "token": token})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.pbx.token.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("API Token"),
+        }
+
+    @api.model
+    def _authenticate_token(self, token):
+        """The active PBX whose stored hash matches ``token`` (constant-time comparison), else empty."""
+        if not token:
+            return self.browse()
+        digest = self._hash_token(token)
+        found = self.browse()
+        for pbx in self.sudo().with_context(active_test=True).search([("api_token_hash", "!=", False)]):
+            if hmac.compare_digest(pbx.api_token_hash, digest):
+                found = pbx
+        return found
+
+    # --------------------------------------------------------------- zadarma
+
+    def _zadarma_signature(self, text):
+        """Signature exactly as zadarma/user-api-v1 ``Client::encodeSignature``:
+        base64 of the hexadecimal HMAC-SHA1 of ``text`` keyed with the API secret."""
+        self.ensure_one()
+        secret = (self.sudo().api_secret or "").encode()
+        digest = hmac.new(secret, text.encode(), hashlib.sha1).hexdigest()
+        return base64.b64encode(digest.encode()).decode()
+
+    def _zadarma_check_signature(self, text, signature):
+        self.ensure_one()
+        if not (self.sudo().api_secret and signature):
+            return False
+        return hmac.compare_digest(self._zadarma_signature(text), signature)
+
+    # ---------------------------------------------------------------- routing
+
+    def _route_team(self, dialled_e164):
+        """Sales team for a call to ``dialled_e164``: its routing line, else the PBX's default team."""
+        self.ensure_one()
+        if dialled_e164:
+            route = self.route_ids.filtered(lambda r: r.number_e164 == dialled_e164)[:1]
+            if route:
+                return route.team_id
+        return self.default_team_id
+
+    def _to_e164(self, number):
+        """E.164 form of ``number`` read with the PBX's default country; False when it cannot be parsed."""
+        self.ensure_one()
+        if not number:
+            return False
+        raw = str(number).strip()
+        if raw.isdigit() and len(raw) > 10 and not raw.startswith("0"):
+            # PBXs often send international numbers without the "+" (Zadarma: 79991234567).
+            raw = "+" + raw
+        country = self.default_country_id or self.company_id.country_id
+        try:
+            parsed = phonenumbers.parse(raw, country.code or None)
+        except phonenumbers.NumberParseException:
+            return False
+        if not phonenumbers.is_possible_number(parsed):
+            return False
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    # ------------------------------------------------------------ PBX API calls
+
+    def _zadarma_request(self, method, params, http_method="GET"):
+        """Call Zadarma's API as zadarma/user-api-v1 ``Client::call`` does: ``format=json`` added,
+        parameters sorted, ``Authorization: <key>:<base64(hex HMAC-SHA1(path + query + md5(query)))>``."""
+        self.ensure_one()
+        pbx = self.sudo()
+        path = f"/v1/{method}/"
+        params = dict(params, format="json")
+        query = urlencode(sorted(params.items()))
+        signature = pbx._zadarma_signature(path + query + hashlib.md5(query.encode()).hexdigest())
+        headers = {"Authorization": f"{pbx.api_key}:{signature}"}
+        url = (pbx.api_base_url or "https://api.zadarma.com").rstrip("/") + path
+        try:
+            if http_method == "GET":
+                response = requests.get(url, params=query, headers=headers, timeout=10)
+            else:
+                response = requests.post(url, data=query, headers=headers, timeout=10)
+            data = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise UserError(_("The PBX did not answer correctly: %(error)s", error=error)) from error
+        if response.status_code >= 400 or data.get("status") == "error":
+            raise UserError(
+                _(
+                    "The PBX refused the request: %(message)s",
+                    message=data.get("message") or response.status_code,
+                )
+            )
+        return data
+
+    def _pbx_originate(self, extension, number_e164):
+        """Ring ``extension`` and connect it to ``number_e164``; returns the PBX's call id if any."""
+        self.ensure_one()
+        pbx = self.sudo()
+        if pbx.provider == "zadarma":
+            self._zadarma_request("request/callback", {"from": extension, "to": number_e164.lstrip("+")})
+            return False
+        if pbx.provider == "asterisk":
+            url = (pbx.api_base_url or "").rstrip("/") + "/ari/channels"
+            params = {
+                "endpoint": (pbx.ari_endpoint_template or "PJSIP/{extension}").format(extension=extension),
+                "extension": number_e164,
+                "app": pbx.ari_application or "crm",
+                "callerId": number_e164,
+            }
+            try:
+                response = requests.post(
+                    url, params=params, auth=(pbx.api_key or "", pbx.api_secret or ""), timeout=10
+                )
+            except requests.RequestException as error:
+                raise UserError(_("The PBX did not answer: %(error)s", error=error)) from error
+            if response.status_code >= 400:
+                try:
+                    message = response.json().get("message")
+                except ValueError:
+                    message = response.text[:200]
+                raise UserError(
+                    _("The PBX refused the call: %(message)s", message=message or response.status_code)
+                )
+            try:
+                return response.json().get("id")
+            except ValueError:
+                return False
+        raise UserError(_("This PBX cannot place calls."))
+
+    def _pbx_download_recording(self, call):
+        """Content and mimetype of ``call``'s recording; raises UserError when it cannot be fetched."""
+        self.ensure_one()
+        url = call.sudo().recording_url
+        if self.provider == "zadarma" and call.recording_ref:
+            data = self._zadarma_request("pbx/record/request", {"call_id": call.recording_ref})
+            url = data.get("link") or (data.get("links") or [False])[0]
+        if not url:
+            raise UserError(_("No recording link."))
+        try:
+            response = requests.get(url, timeout=30)
+        except requests.RequestException as error:
+            raise UserError(_("Recording download failed: %(error)s", error=error)) from error
+        if response.status_code != 200 or not response.content:
+            raise UserError(
+                _("Recording download failed with status %(status)s.", status=response.status_code)
+            )
+        mimetype = response.headers.get("Content-Type", "audio/mpeg").split(";")[0]
+        return response.content, mimetype

@@ -1,0 +1,37 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmPbxRoute(models.Model):
+    _name = "crm.pbx.route"
+    _description = "PBX Dialled Number Routing"
+    _check_company_auto = True
+    _order = "pbx_id, sequence, id"
+
+    sequence = fields.Integer(default=10)
+    pbx_id = fields.Many2one("crm.pbx", string="PBX", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="pbx_id.company_id", store=True, index=True)
+    number = fields.Char(string="Dialled Number", required=True)
+    number_e164 = fields.Char(string="Dialled Number (E.164)", compute="_compute_number_e164", store=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", required=True, check_company=True)
+
+    _sql_constraints = [
+        (
+            "number_pbx_uniq",
+            "unique(pbx_id, number_e164)",
+            "This dialled number is already routed on this PBX.",
+        ),
+    ]
+
+    @api.depends("number", "pbx_id.default_country_id", "pbx_id.company_id")
+    def _compute_number_e164(self):
+        for route in self:
+            route.number_e164 = route.pbx_id._to_e164(route.number) if route.pbx_id else False
+
+    @api.constrains("number_e164", "number")
+    def _check_number(self):
+        for route in self:
+            if route.number and not route.number_e164:
+                raise ValidationError(_("The dialled number %(number)s cannot be read.", number=route.number))

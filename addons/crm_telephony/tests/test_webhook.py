@@ -1,0 +1,255 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .common import setup_telephony
+
+LOGGER = "odoo.addons.crm_telephony.controllers.main"
+
+
+@tagged("post_install", "-at_install")
+class TestGenericWebhook(HttpCase):
+    """The generic JSON webhook through the real test server: calls, cards, leads, callbacks, errors."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_telephony(cls)
+
+    def post(self, payload, token=None, raw=None):
+        headers = {"Content-Type": "application/json"}
+        if token is not False:
+            headers["Authorization"] = f"Bearer {token or self.token}"
+        data = raw if raw is not None else json.dumps(payload)
+        return self.url_open("/crm_telephony/v1/events", data=data, headers=headers)
+
+    def event(self, kind, call_id, **extra):
+        payload = {
+            "event": kind,
+            "call_id": call_id,
+            "direction": "inbound",
+            "from": "+1 (415) 555-0101",
+            "to": "+14155550000",
+            "timestamp": "2026-03-02T10:00:00Z",
+        }
+        payload.update(extra)
+        return payload
+
+    def calls(self, call_id):
+        return self.env["crm.phonecall"].search(
+            [("pbx_id", "=", self.pbx.id), ("external_call_id", "=", call_id)]
+        )
+
+    def notes(self, record, call):
+        """Chatter lines of ``record`` logged for ``call`` (they quote the client number)."""
+        return record.message_ids.filtered(lambda m: call.remote_e164 in (m.body or ""))
+
+    def test_known_caller_full_call(self):
+        """started/answered/ended give one answered call on the client's card, one chatter line, a pop-up."""
+        bus_before = self.env["bus.bus"].search_count([])
+        reply = self.post(self.event("call_started", "c-1", extension="701"))
+        self.assertEqual(reply.status_code, 200)
+        data = reply.json()
+        self.assertTrue(data["ok"])
+        self.assertEqual(data["match"]["model"], "res.partner")
+        self.assertEqual(data["match"]["id"], self.client.id)
+        self.assertEqual(data["match"]["user_id"], self.alice.id)
+        self.assertEqual(data["match"]["user_extension"], "701")
+        self.assertFalse(data["match"]["created"])
+        self.assertTrue(data["match"]["url"].endswith(f"/odoo/res.partner/{self.client.id}"))
+        self.post(self.event("call_answered", "c-1", timestamp="2026-03-02T10:00:12Z", extension="701"))
+        self.post(
+            self.event(
+                "call_ended", "c-1", timestamp="2026-03-02T10:03:12Z", talk_seconds=180, outcome="answered"
+            )
+        )
+        call = self.calls("c-1")
+        self.assertEqual(len(call), 1)
+        self.assertEqual(data["call_id"], call.id)
+        self.assertEqual(call.partner_id, self.client)
+        self.assertEqual(call.user_id, self.alice)
+        self.assertEqual(call.direction, "in")
+        self.assertEqual(call.outcome, "answered")
+        self.assertEqual(call.state, "done")
+        self.assertEqual(call.remote_e164, "+14155550101")
+        self.assertEqual(call.caller_number, "+1 (415) 555-0101")
+        self.assertEqual(call.dialled_e164, "+14155550000")
+        self.assertEqual(call.team_id, self.team)
+        self.assertEqual(call.ring_seconds, 12)
+        self.assertEqual(call.talk_seconds, 180)
+        self.assertAlmostEqual(call.duration, 3.0)
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+        popups = self.env["bus.bus"].search([("message", "like", "web_notify")], order="id desc")
+        self.assertGreater(self.env["bus.bus"].search_count([]), bus_before)
+        popup = json.loads(popups[0].message)["payload"]
+        self.assertEqual(popup["action"]["res_model"], "res.partner")
+        self.assertEqual(popup["action"]["res_id"], self.client.id)
+        self.assertIn(self.alice.partner_id.id, [json.loads(m.channel)[2] for m in popups[:1]])
+
+    def test_same_event_twice(self):
+        """A repeated delivery changes nothing: one call, one chatter line."""
+        payload = self.event("call_ended", "c-2", talk_seconds=30, outcome="answered")
+        first = self.post(payload).json()
+        second = self.post(payload).json()
+        self.assertEqual(first["call_id"], second["call_id"])
+        call = self.calls("c-2")
+        self.assertEqual(len(call), 1)
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+
+    def test_twenty_parallel_deliveries(self):
+        """20 concurrent deliveries of one event give one call and one chatter line.
+
+        HttpCase serialises requests through the test cursor; true database parallelism is
+        proven by bench/webhook_bench.py against a server with workers (docs/benchmarks.md)."""
+        payload = self.event("call_ended", "c-3", talk_seconds=10, outcome="answered")
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            replies = list(pool.map(lambda _i: self.post(payload), range(20)))
+        self.assertEqual({r.status_code for r in replies}, {200})
+        self.assertEqual(len({r.json()["call_id"] for r in replies}), 1)
+        call = self.calls("c-3")
+        self.assertEqual(len(call), 1)
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+
+    def test_out_of_order_events_converge(self):
+        """ended, then answered, then started: same record, final state kept, times merged."""
+        self.post(
+            self.event(
+                "call_ended", "c-4", timestamp="2026-03-02T10:05:00Z", talk_seconds=200, outcome="answered"
+            )
+        )
+        self.post(self.event("call_answered", "c-4", timestamp="2026-03-02T10:01:40Z", extension="701"))
+        self.post(self.event("call_started", "c-4", timestamp="2026-03-02T10:01:30Z"))
+        call = self.calls("c-4")
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.state, "done")
+        self.assertEqual(call.outcome, "answered")
+        self.assertEqual(call.talk_seconds, 200)
+        self.assertEqual(str(call.ring_start), "2026-03-02 10:01:30")
+        self.assertEqual(str(call.answer_time), "2026-03-02 10:01:40")
+        self.assertEqual(str(call.end_time), "2026-03-02 10:05:00")
+        self.assertEqual(call.ring_seconds, 10)
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+
+    def test_unknown_caller_creates_routed_lead(self):
+        """An unknown number gets a lead: source Phone, team of the dialled number, assigned by the team."""
+        reply = self.post(self.event("call_started", "c-5", **{"from": "+1 415 555 0177"})).json()
+        lead = self.env["crm.lead"].browse(reply["match"]["id"])
+        self.assertEqual(reply["match"]["model"], "crm.lead")
+        self.assertTrue(reply["match"]["created"])
+        self.assertEqual(lead.phone, "+14155550177")
+        self.assertEqual(lead.source_id, self.env.ref("crm_telephony.utm_source_phone"))
+        self.assertEqual(lead.team_id, self.team)
+        self.assertEqual(lead.user_id, self.bob, "the only member of the team's assignment gets the lead")
+        self.assertEqual(self.calls("c-5").opportunity_id, lead)
+        again = self.post(self.event("call_started", "c-6", **{"from": "+1 415 555 0177"})).json()
+        self.assertEqual(again["match"]["id"], lead.id, "the open lead is found on the next call")
+        self.assertFalse(again["match"]["created"])
+
+    def test_unknown_caller_without_auto_lead(self):
+        self.company.crm_phone_auto_lead = False
+        leads_before = self.env["crm.lead"].search_count([])
+        reply = self.post(self.event("call_started", "c-7", **{"from": "+1 415 555 0178"})).json()
+        self.assertIsNone(reply["match"])
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before)
+
+    def test_missed_call_then_answered_call(self):
+        """A missed inbound call asks the card's user to call back today; an answered call closes it."""
+        activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        self.post(self.event("call_ended", "c-8", talk_seconds=0, outcome="no_answer"))
+        activity = self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.alice)
+        self.assertEqual(activity.date_deadline, fields.Date.today())
+        self.post(
+            self.event(
+                "call_ended",
+                "c-9",
+                direction="outbound",
+                talk_seconds=60,
+                outcome="answered",
+                **{"from": "+14155550000", "to": "+14155550101"},
+            )
+        )
+        self.assertFalse(activity.exists(), "the call back is done")
+        self.assertFalse(self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+
+    def test_missed_call_without_user_goes_to_team_leader(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "No owner", "phone": "+1 415 555 0150", "user_id": False, "team_id": self.team.id}
+        )
+        self.post(self.event("call_ended", "c-10", outcome="missed", **{"from": "+14155550150"}))
+        activity = lead.activity_ids
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("crm_telephony.mail_activity_type_call_back")
+        )
+        self.assertEqual(activity.user_id, self.leader)
+
+    def test_lookup(self):
+        headers = {"Authorization": f"Bearer {self.token}"}
+        reply = self.url_open("/crm_telephony/v1/lookup?number=%2B14155550101", headers=headers)
+        self.assertEqual(reply.status_code, 200)
+        self.assertEqual(reply.json()["id"], self.client.id)
+        with self.assertLogs(LOGGER, "WARNING"):
+            self.assertEqual(
+                self.url_open("/crm_telephony/v1/lookup?number=abc", headers=headers).status_code, 400
+            )
+            self.assertEqual(
+                self.url_open("/crm_telephony/v1/lookup?number=%2B14155550101", headers={}).status_code, 401
+            )
+        self.assertEqual(
+            self.url_open("/crm_telephony/v1/lookup?number=%2B14155559999", headers=headers).status_code, 404
+        )
+
+    def assert_refused(self, reply, status, message_part):
+        self.assertEqual(reply.status_code, status)
+        self.assertEqual(reply.headers["Content-Type"], "application/json")
+        body = reply.json()
+        self.assertFalse(body["ok"])
+        self.assertIn(message_part, body["error"])
+        self.assertNotIn("Traceback", reply.text)
+
+    def test_bad_requests_write_nothing(self):
+        """Each bad request: its 4xx JSON error, a warning logged, no call and no lead written."""
+        calls_before = self.env["crm.phonecall"].search_count([])
+        leads_before = self.env["crm.lead"].search_count([])
+        good = self.event("call_started", "bad-1", **{"from": "+1 415 555 0199"})
+        with self.assertLogs(LOGGER, "WARNING") as logs:
+            cases = self._bad_cases(good)
+            for reply, status, message in cases:
+                with self.subTest(message=message):
+                    self.assert_refused(reply, status, message)
+        self.assertEqual(self.env["crm.phonecall"].search_count([]), calls_before)
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before)
+        self.assertEqual(len(logs.records), len(cases))
+
+    def _bad_cases(self, good):
+        return [
+            (self.post(None, raw="{not json"), 400, "malformed JSON"),
+            (self.post(None, raw="[1, 2]"), 400, "JSON object"),
+            (self.post({k: v for k, v in good.items() if k != "call_id"}), 400, "call_id"),
+            (self.post(dict(good, **{"from": "not a number"})), 400, "Unparseable"),
+            (self.post(dict(good, event="call_exploded")), 400, "unknown event"),
+            (self.post(dict(good, timestamp="yesterday")), 400, "ISO 8601"),
+            (self.post(dict(good, talk_seconds=-3)), 400, "talk_seconds"),
+            (self.post(dict(good, outcome="great")), 400, "outcome"),
+            (self.post(dict(good, direction="sideways")), 400, "direction"),
+            (self.post(good, token="wrong-token"), 401, "token"),
+            (self.post(good, token=False), 401, "token"),
+            (self.post(None, raw=json.dumps(dict(good, pad="x" * 70000))), 413, "too large"),
+            (
+                self.post(
+                    {
+                        "event": "recording_ready",
+                        "call_id": "nope",
+                        "timestamp": "2026-03-02T10:00:00Z",
+                        "recording_url": "http://127.0.0.1:9/r.mp3",
+                    }
+                ),
+                404,
+                "Unknown call",
+            ),
+        ]
