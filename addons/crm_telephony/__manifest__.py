@@ -14,6 +14,7 @@
         "security/crm_telephony_security.xml",
         "security/ir.model.access.csv",
         "data/crm_telephony_data.xml",
+        "data/crm_kpi_data.xml",
         "views/res_users_views.xml",
         "views/crm_pbx_views.xml",
         "views/crm_phonecall_views.xml",

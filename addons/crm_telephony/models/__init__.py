@@ -7,3 +7,4 @@ from . import crm_pbx_route
 from . import crm_pbx_token_wizard
 from . import crm_phonecall
 from . import crm_lead
+from . import crm_kpi

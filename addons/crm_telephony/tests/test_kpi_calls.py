@@ -1,0 +1,111 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date, datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+MARCH = (date(2026, 3, 1), date(2026, 3, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiCalls(TransactionCase):
+    """The telephony KPIs count the company's calls of the period from crm_phonecall, per user and team."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.env["res.company"].create({"name": "KPI Calls Other Co"})
+        cls.anna = new_test_user(cls.env, login="kpi_anna", groups="sales_team.group_sale_salesman")
+        cls.boris = new_test_user(cls.env, login="kpi_boris", groups="sales_team.group_sale_salesman")
+        cls.env.user.groups_id += cls.env.ref("sales_team.group_sale_manager")
+        cls.team = cls.env["crm.team"].create(
+            {"name": "KPI Calls Team", "member_ids": [Command.set((cls.anna + cls.boris).ids)]}
+        )
+        cls.kpis = {
+            code: cls.env["crm.kpi"].search([("code", "=", code)])
+            for code in ("calls_in", "calls_out", "calls_missed", "talk_time")
+        }
+        call = cls._call
+        call(cls.anna, "in", "answered", "2026-03-02 09:00:00", talk=120)
+        call(cls.anna, "in", "answered", "2026-03-31 23:30:00", talk=30)
+        call(cls.anna, "in", "missed", "2026-03-05 10:00:00")
+        call(cls.anna, "in", "voicemail", "2026-03-06 10:00:00")
+        call(cls.anna, "out", "answered", "2026-03-07 11:00:00", talk=300)
+        call(cls.anna, "out", "no_answer", "2026-03-08 11:00:00")
+        call(cls.boris, "in", "busy", "2026-03-09 12:00:00")
+        call(cls.boris, "out", "answered", "2026-03-10 12:00:00", talk=45)
+        # none of these count in March for this company
+        call(cls.anna, "in", "answered", "2026-04-01 00:00:00", talk=999)
+        call(cls.anna, "in", "answered", "2026-02-28 23:59:59", talk=999)
+        call(cls.anna, "out", False, "2026-03-20 10:00:00", state="open")  # scheduled, not made
+        call(cls.anna, "in", "answered", "2026-03-11 10:00:00", talk=999, state="cancel")
+        call(cls.anna, "in", "answered", "2026-03-12 10:00:00", talk=999, company=cls.other_company)
+
+    @classmethod
+    def _call(cls, user, direction, outcome, when, talk=0, state="done", company=None):
+        return cls.env["crm.phonecall"].create(
+            {
+                "name": f"{direction} {outcome} {when}",
+                "user_id": user.id,
+                "team_id": cls.team.id,
+                "company_id": (company or cls.company).id,
+                "direction": direction,
+                "outcome": outcome,
+                "state": state,
+                "date": datetime.fromisoformat(when),
+                "talk_seconds": talk,
+            }
+        )
+
+    def _actual(self, code, user):
+        key = (user.id if user else False, self.team.id, *MARCH)
+        return self.kpis[code]._compute_actuals([key], self.company)[key]
+
+    def test_registered_in_the_registry(self):
+        self.assertTrue(all(self.kpis.values()), "the four telephony KPIs exist")
+        self.assertEqual(self.kpis["talk_time"].unit, "seconds")
+
+    def test_calls_per_salesperson(self):
+        self.assertEqual(self._actual("calls_in", self.anna), 4)
+        self.assertEqual(self._actual("calls_out", self.anna), 2)
+        self.assertEqual(self._actual("calls_missed", self.anna), 2)
+        self.assertEqual(self._actual("talk_time", self.anna), 450)
+        self.assertEqual(self._actual("calls_missed", self.boris), 1)
+        self.assertEqual(self._actual("talk_time", self.boris), 45)
+
+    def test_team_line(self):
+        self.assertEqual(self._actual("calls_in", False), 5)
+        self.assertEqual(self._actual("calls_out", False), 3)
+        self.assertEqual(self._actual("calls_missed", False), 3)
+        self.assertEqual(self._actual("talk_time", False), 495)
+
+    def test_plan_lines_use_them(self):
+        plan = self.env["crm.sales.plan"].create(
+            {
+                "team_id": self.team.id,
+                "period_type": "month",
+                "date_from": MARCH[0],
+                "line_ids": [
+                    Command.create(
+                        {"user_id": self.anna.id, "kpi_id": self.kpis["calls_out"].id, "target": 4}
+                    ),
+                    Command.create(
+                        {"user_id": self.anna.id, "kpi_id": self.kpis["talk_time"].id, "target": 900}
+                    ),
+                ],
+            }
+        )
+        plan.action_refresh_actuals()
+        by_code = {line.kpi_id.code: line for line in plan.line_ids}
+        self.assertEqual(by_code["calls_out"].actual, 2)
+        self.assertEqual(by_code["calls_out"].achievement, 50)
+        self.assertEqual(by_code["talk_time"].actual, 450)
+        self.assertEqual(by_code["talk_time"].achievement, 50)
+
+    def test_salesperson_cannot_edit_telephony_kpi(self):
+        with self.assertRaises(AccessError):
+            self.kpis["calls_in"].with_user(self.anna).write({"weight": 5})
+        self.assertEqual(self.kpis["calls_in"].weight, 1)
