@@ -70,3 +70,12 @@ class CrmCardQualityMixin(models.AbstractModel):
             records._card_refresh_score()
             last_id = records[-1].id
             self.env.invalidate_all()
+
+    def action_view_card_score(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_custom.crm_card_score_rule_action")
+        action["domain"] = [
+            ("target", "=", self._card_target()),
+            ("company_id", "=", self._card_company().id),
+        ]
+        return action

@@ -180,3 +180,14 @@ class CrmDuplicateMixin(models.AbstractModel):
 
     def _duplicate_kind_labels(self):
         return {"phone": _("phone"), "email": _("e-mail"), "vat": _("tax id")}
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_view_duplicates(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Possible Duplicates"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.duplicate_ids.ids)],
+        }

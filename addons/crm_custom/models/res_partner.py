@@ -264,22 +264,3 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"default_move_type": "out_invoice"}
         return action
-
-    def action_view_card_score(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("crm_custom.crm_card_score_rule_action")
-        action["domain"] = [
-            ("target", "=", self._card_target()),
-            ("company_id", "=", self._card_company().id),
-        ]
-        return action
-
-    def action_view_duplicates(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Possible Duplicates"),
-            "res_model": "res.partner",
-            "view_mode": "list,form",
-            "domain": [("id", "in", self.duplicate_ids.ids)],
-        }
