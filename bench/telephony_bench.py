@@ -242,7 +242,7 @@ def start_server(pg, port):
     launcher = os.path.join(suite.LOCAL, "bench_odoo_launcher.py")
     with open(launcher, "w", encoding="utf-8") as handle:
         handle.write(LAUNCHER % os.path.dirname(os.path.dirname(odoo.__file__)))
-    cmd = [sys.executable, launcher, *cmd[3:]]
+    cmd = [sys.executable, launcher, *cmd[2:]]  # drop suite.py's interpreter and launcher
     log = open(os.path.join(suite.LOCAL, "logs", "bench_server.log"), "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=suite.ROOT)
     for _i in range(120):

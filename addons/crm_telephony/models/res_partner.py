@@ -6,21 +6,15 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # phone_sanitized keeps only one of phone/mobile and has no index in 18.0: the caller
-    # look-up needs both numbers, each through its own partial index.
-    phone_e164 = fields.Char(
-        string="Phone (E.164)", compute="_compute_phone_e164", store=True, index="btree_not_null"
-    )
+    # phone_sanitized keeps only one of phone/mobile and has no index in 18.0; crm_custom stores the phone
+    # alone as the indexed phone_e164, and the caller look-up needs the mobile the same way.
     mobile_e164 = fields.Char(
-        string="Mobile (E.164)", compute="_compute_phone_e164", store=True, index="btree_not_null"
+        string="Mobile (E.164)", compute="_compute_mobile_e164", store=True, index="btree_not_null"
     )
 
-    @api.depends("phone", "mobile", "country_id", "company_id")
-    def _compute_phone_e164(self):
+    @api.depends("mobile", "country_id", "company_id")
+    def _compute_mobile_e164(self):
         for partner in self:
-            partner.phone_e164 = (
-                partner.phone and partner._phone_format(fname="phone", force_format="E164") or False
-            )
             partner.mobile_e164 = (
                 partner.mobile and partner._phone_format(fname="mobile", force_format="E164") or False
             )
