@@ -21,4 +21,6 @@ RUN apt-get update \
 COPY . /opt/crm-suite
 WORKDIR /opt/crm-suite
 ENTRYPOINT []
-CMD ["/opt/crm-suite-venv/bin/python3", "scripts/suite.py", "test"]
+# The Ubuntu image has no Chromium outside snap, so the browser tours are skipped here (and reported as such);
+# scripts/test without Docker runs them.
+CMD ["/opt/crm-suite-venv/bin/python3", "scripts/suite.py", "test", "--allow-skip"]
