@@ -696,8 +696,11 @@ def cmd_demo(args):
         if missing:
             say(f"{args.db} exists; installing the missing addons: {', '.join(missing)}")
             extra = ["-i", ",".join(missing)]
+        elif args.update:
+            say(f"{args.db} exists: updating the three addons (-u) before serving")
+            extra = ["-u", ",".join(OUR_ADDONS)]
         else:
-            say(f"{args.db} exists with the three addons installed: reusing it")
+            say(f"{args.db} exists with the three addons installed: reusing it (--update upgrades them)")
     try:
         if extra:  # install first, so that nobody waits on the login page while modules load
             rc, lines, log = run_odoo(pg, args.db, *extra, "--no-http", log_name="demo-install")
@@ -806,6 +809,7 @@ def main():
     )
     demo = sub.add_parser("demo", help="create crm_demo once and serve it")
     demo.add_argument("--db", default=DEMO_DB)
+    demo.add_argument("--update", action="store_true", help="upgrade the three addons (-u) before serving")
     demo.add_argument("--port", type=int, default=8069)
     demo.add_argument(
         "--init-only",
