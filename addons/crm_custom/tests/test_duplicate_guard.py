@@ -157,15 +157,20 @@ class TestDuplicateGuard(TransactionCase):
             self.assertTrue(self.env.cr.fetchone(), column)
 
     def test_lookup_plan_uses_indexes(self):
-        """With sequential scans priced out, the lookup query is answered from indexes only."""
+        """With sequential scans priced out, the lookup query is answered from the phone indexes."""
         self.env.cr.execute("SET LOCAL enable_seqscan = off")
         self._set_mode("off")
         partner = self._new_partner(phone="+7 912 345-67-89")
+        # fresh statistics: on a just-installed database the planner may believe one company is rare
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE res_partner")
         query, params, _branches = partner._duplicate_query()
         self.env.cr.execute("EXPLAIN " + query, params)
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertNotIn("Seq Scan on res_partner", plan)
-        self.assertIn("res_partner__phone_sanitized_index", plan)
+        self.assertTrue(
+            "res_partner__phone_sanitized_index" in plan or "res_partner__phone_e164_index" in plan, plan
+        )
 
     # -- leads -------------------------------------------------------------------------------------
     def test_lead_warn_and_same_client_exception(self):
