@@ -18,6 +18,7 @@
         "views/res_users_views.xml",
         "views/crm_pbx_views.xml",
         "views/crm_phonecall_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/crm_telephony_demo.xml"],
     "installable": True,

@@ -181,6 +181,20 @@ class CrmDuplicateMixin(models.AbstractModel):
     def _duplicate_kind_labels(self):
         return {"phone": _("phone"), "email": _("e-mail"), "vat": _("tax id")}
 
+    # -- duplicates shown on the card -------------------------------------------------------------
+    @api.depends_context("uid")
+    def _compute_duplicate_ids(self):
+        """``duplicate_ids``/``duplicate_count`` of the inheriting model, one lookup for the batch."""
+        matches = self._duplicate_matches()
+        for record in self:
+            found = matches.get(record._origin.id or record.id, set())
+            # the card only links to duplicates its reader may open (a blocked save still names them all)
+            duplicates = self.browse(sorted({dup_id for _kind, _value, dup_id in found}))._filtered_access(
+                "read"
+            )
+            record.duplicate_ids = duplicates
+            record.duplicate_count = len(duplicates)
+
     # -- actions ---------------------------------------------------------------------------------
     def action_view_duplicates(self):
         self.ensure_one()

@@ -40,18 +40,6 @@ class CrmLead(models.Model):
     )
     duplicate_count = fields.Integer(string="Duplicates", compute="_compute_duplicate_ids")
 
-    @api.depends_context("uid")
-    def _compute_duplicate_ids(self):
-        matches = self._duplicate_matches()
-        for lead in self:
-            found = matches.get(lead._origin.id or lead.id, set())
-            # the card only links to duplicates its reader may open (a blocked save still names them all)
-            duplicates = self.browse(sorted({dup_id for _kind, _value, dup_id in found}))._filtered_access(
-                "read"
-            )
-            lead.duplicate_ids = duplicates
-            lead.duplicate_count = len(duplicates)
-
     def _duplicate_entity_id(self):
         return self.partner_id.id
 

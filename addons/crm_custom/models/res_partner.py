@@ -89,18 +89,6 @@ class ResPartner(models.Model):
         "in the company currency (credit notes negative).",
     )
 
-    @api.depends_context("uid")
-    def _compute_duplicate_ids(self):
-        matches = self._duplicate_matches()
-        for partner in self:
-            found = matches.get(partner._origin.id or partner.id, set())
-            # the card only links to duplicates its reader may open (a blocked save still names them all)
-            duplicates = self.browse(sorted({dup_id for _kind, _value, dup_id in found}))._filtered_access(
-                "read"
-            )
-            partner.duplicate_ids = duplicates
-            partner.duplicate_count = len(duplicates)
-
     @api.depends(
         "parent_id",
         "invoice_ids.state",
