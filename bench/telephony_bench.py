@@ -229,7 +229,6 @@ def start_server(pg, port):
     cmd = suite.odoo_command(
         pg,
         DB,
-        f"--db-filter=^{DB}$",
         "--workers=2",
         "--max-cron-threads=0",
         "--http-interface=127.0.0.1",

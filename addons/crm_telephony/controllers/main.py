@@ -45,6 +45,7 @@ def _json(payload, status=200):
 
 
 def _error(message, status):
+    request.env.cr.rollback()  # an event refused writes nothing
     _logger.warning("PBX webhook refused (%s): %s", status, message)
     return _json({"ok": False, "error": message}, status=status)
 
@@ -127,12 +128,12 @@ class TelephonyController(http.Controller):
         return body
 
     def _run(self, pbx, method, *args):
-        """Call one model method as superuser in the PBX's company; nothing is kept if it fails."""
+        """Call one model method as superuser in the PBX's company; nothing is kept if it fails
+        (the handlers below roll the request's transaction back before answering an error)."""
         env = request.env(user=SUPERUSER_ID, su=True)
-        calls = env["crm.phonecall"].with_company(pbx.company_id)
+        calls = env["crm.phonecall"].with_company(pbx._pbx_intake_config()["company_id"])
         try:
-            with env.cr.savepoint():
-                return getattr(calls, method)(pbx.with_env(calls.env), *args)
+            return getattr(calls, method)(pbx.with_env(calls.env), *args)
         except (UserError, ValidationError) as error:
             raise PbxEventError(str(error)) from error
 
@@ -166,6 +167,7 @@ class TelephonyController(http.Controller):
         except OperationalError:
             raise  # concurrency errors: Odoo retries the whole request
         except Exception:
+            request.env.cr.rollback()
             _logger.exception("PBX webhook failed")
             return _json({"ok": False, "error": "internal error"}, status=500)
 
@@ -234,6 +236,7 @@ class TelephonyController(http.Controller):
         except OperationalError:
             raise
         except Exception:
+            request.env.cr.rollback()
             _logger.exception("Zadarma webhook failed")
             return _json({"ok": False, "error": "internal error"}, status=500)
 

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -9,8 +10,32 @@ from urllib.parse import urlencode
 import phonenumbers
 import requests
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import frozendict
+
+# Fields read by the webhook's intake (kept in the registry cache, see _pbx_intake_config).
+INTAKE_FIELDS = {"active", "company_id", "default_country_id", "default_team_id", "recording_policy"}
+
+
+@functools.lru_cache(maxsize=8192)
+def to_e164(number, country_code):
+    """E.164 form of ``number`` read with ``country_code`` (ISO alpha-2 or None); False when unreadable.
+
+    Pure function of its arguments, so each worker keeps the most recent results in memory."""
+    if not number:
+        return False
+    raw = str(number).strip()
+    if raw.isdigit() and len(raw) > 10 and not raw.startswith("0"):
+        # PBXs often send international numbers without the "+" (Zadarma: 79991234567).
+        raw = "+" + raw
+    try:
+        parsed = phonenumbers.parse(raw, country_code or None)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_possible_number(parsed):
+        return False
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 class CrmPbx(models.Model):
@@ -91,6 +116,54 @@ class CrmPbx(models.Model):
         for pbx in self:
             pbx.call_count = counts.get(pbx, 0)
 
+    # ------------------------------------------------------------ intake cache
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        pbxs = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return pbxs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if INTAKE_FIELDS.intersection(vals) or "api_token_hash" in vals:
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    @api.model
+    @tools.ormcache()
+    def _pbx_token_table(self):
+        """(hash, id) of the active PBXs that have a token: read once per worker until a PBX changes."""
+        self.flush_model(["api_token_hash", "active"])
+        self.env.cr.execute(
+            "SELECT api_token_hash, id FROM crm_pbx WHERE active AND api_token_hash IS NOT NULL ORDER BY id"
+        )
+        return tuple(self.env.cr.fetchall())
+
+    @tools.ormcache("self.id")
+    def _pbx_intake_config_cached(self):
+        pbx = self.sudo()
+        country = pbx.default_country_id or pbx.company_id.country_id
+        return frozendict(
+            id=pbx.id,
+            company_id=pbx.company_id.id,
+            country_code=country.code or None,
+            default_team_id=pbx.default_team_id.id or False,
+            recording_policy=pbx.recording_policy,
+            routes=frozendict({r.number_e164: r.team_id.id for r in pbx.route_ids if r.number_e164}),
+        )
+
+    def _pbx_intake_config(self):
+        """What the webhook needs of this PBX (company, country, routing, recording policy), cached
+        in the registry cache of each worker and cleared when a PBX, a route or a company changes."""
+        self.ensure_one()
+        return self._pbx_intake_config_cached()
+
     # ------------------------------------------------------------------ token
 
     @staticmethod
@@ -125,9 +198,9 @@ class CrmPbx(models.Model):
             return self.browse()
         digest = self._hash_token(token)
         found = self.browse()
-        for pbx in self.sudo().with_context(active_test=True).search([("api_token_hash", "!=", False)]):
-            if hmac.compare_digest(pbx.api_token_hash, digest):
-                found = pbx
+        for stored, pbx_id in self._pbx_token_table():
+            if hmac.compare_digest(stored, digest):
+                found = self.browse(pbx_id)
         return found
 
     # --------------------------------------------------------------- zadarma
@@ -160,20 +233,7 @@ class CrmPbx(models.Model):
     def _to_e164(self, number):
         """E.164 form of ``number`` read with the PBX's default country; False when it cannot be parsed."""
         self.ensure_one()
-        if not number:
-            return False
-        raw = str(number).strip()
-        if raw.isdigit() and len(raw) > 10 and not raw.startswith("0"):
-            # PBXs often send international numbers without the "+" (Zadarma: 79991234567).
-            raw = "+" + raw
-        country = self.default_country_id or self.company_id.country_id
-        try:
-            parsed = phonenumbers.parse(raw, country.code or None)
-        except phonenumbers.NumberParseException:
-            return False
-        if not phonenumbers.is_possible_number(parsed):
-            return False
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return to_e164(number, self._pbx_intake_config()["country_code"])
 
     # ------------------------------------------------------------ PBX API calls
 

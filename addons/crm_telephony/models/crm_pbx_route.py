@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_pbx import to_e164
+
 
 class CrmPbxRoute(models.Model):
     _name = "crm.pbx.route"
@@ -25,10 +27,28 @@ class CrmPbxRoute(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        routes = super().create(vals_list)
+        self.env.registry.clear_cache()  # the PBX intake config caches the routing
+        return routes
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
     @api.depends("number", "pbx_id.default_country_id", "pbx_id.company_id")
     def _compute_number_e164(self):
         for route in self:
-            route.number_e164 = route.pbx_id._to_e164(route.number) if route.pbx_id else False
+            pbx = route.pbx_id
+            country = pbx.default_country_id or pbx.company_id.country_id
+            route.number_e164 = to_e164(route.number, country.code) if pbx else False
 
     @api.constrains("number_e164", "number")
     def _check_number(self):

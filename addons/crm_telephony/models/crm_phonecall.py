@@ -9,6 +9,9 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .crm_pbx import to_e164
 
 _logger = logging.getLogger(__name__)
 
@@ -23,6 +26,41 @@ OUTCOMES = [
 # Outcomes of an inbound call that nobody took: they ask for a call back.
 UNANSWERED = ("missed", "busy", "no_answer", "voicemail")
 EVENTS = ("call_started", "call_answered", "call_ended", "recording_ready")
+# Columns of the call the intake reads back from its upsert.
+STATE_COLUMNS = (
+    "direction",
+    "pbx_extension",
+    "ring_start",
+    "date",
+    "answer_time",
+    "end_time",
+    "talk_seconds",
+    "outcome",
+    "user_id",
+    "partner_id",
+    "opportunity_id",
+    "lead_created",
+    "recording_state",
+    "recording_url",
+    "recording_ref",
+)
+# Card info read by the caller look-up, in this order.
+CARD_KEYS = ("model", "id", "name", "user_id", "user_extension", "team_id", "partner_id", "lead_id")
+# partners have a sales team only when a sales app adds the field (then {team} is p.team_id)
+_PARTNER_CARD_SQL = """
+    SELECT 'res.partner', p.id, p.complete_name, p.user_id, u.pbx_extension, {team}, p.id, NULL
+      FROM res_partner p
+      LEFT JOIN res_users u ON u.id = p.user_id
+"""
+_LEAD_CARD_SQL = """
+    SELECT 'crm.lead', l.id, l.name, l.user_id, u.pbx_extension, l.team_id, l.partner_id, l.id
+      FROM crm_lead l
+      LEFT JOIN res_users u ON u.id = l.user_id
+"""
+_OPEN_LEAD_WHERE = """
+    l.active AND (l.company_id IS NULL OR l.company_id = %(c)s)
+    AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
+"""
 
 
 class PbxEventError(Exception):
@@ -86,6 +124,18 @@ class CrmPhonecall(models.Model):
     recording_error = fields.Char(readonly=True)
     recording_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
     recording_player = fields.Html(compute="_compute_recording_player", sanitize=False)
+    pbx_popup_pending = fields.Boolean(
+        string="Pop-up Pending",
+        readonly=True,
+        copy=False,
+        help="The PBX events job still has to show the pop-up.",
+    )
+    pbx_end_pending = fields.Boolean(
+        string="Call End Pending",
+        readonly=True,
+        copy=False,
+        help="The PBX events job still has to log the call on the card and schedule or close call backs.",
+    )
 
     _sql_constraints = [
         (
@@ -94,6 +144,16 @@ class CrmPhonecall(models.Model):
             "A call with this external ID is already recorded for this PBX.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        # the PBX events job's queue: the few calls that still have side effects to run
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS crm_phonecall_pbx_pending_idx ON crm_phonecall (id)
+             WHERE pbx_popup_pending OR pbx_end_pending
+            """
+        )
 
     @api.depends("recording_attachment_id", "recording_url", "recording_state")
     def _compute_recording_player(self):
@@ -108,6 +168,11 @@ class CrmPhonecall(models.Model):
             )
 
     # ------------------------------------------------------------ event intake
+    #
+    # The webhook request does only what its reply needs, in a handful of SQL statements: one
+    # upsert of the call row (which also locks it), the card look-up on the call's first event, one
+    # UPDATE with the merged state. Pop-ups, chatter lines and call-back activities are flagged on
+    # the call (pbx_popup_pending / pbx_end_pending) and done by the "PBX events" job, woken at once.
 
     @api.model
     def _pbx_process_event(self, pbx, event):
@@ -115,95 +180,87 @@ class CrmPhonecall(models.Model):
 
         ``event`` keys: event, call_id, direction (inbound/outbound), from, to, extension,
         timestamp (naive UTC datetime), talk_seconds, outcome, recording_url, recording_ref.
-        The call row is created with INSERT ... ON CONFLICT DO NOTHING and then locked, so
-        duplicated or concurrent deliveries of one call are applied one after the other.
+        The call row is inserted or locked by one INSERT ... ON CONFLICT DO UPDATE, so duplicated
+        or concurrent deliveries of one call are applied one after the other.
         """
-        # the PBX's updates of a call are not tracked field by field in the call's chatter
-        self = self.with_context(mail_notrack=True)  # pylint: disable=self-cls-assignment
+        conf = pbx._pbx_intake_config()
+        self.env.flush_all()  # the intake reads and writes with SQL (nothing to flush in a webhook request)
         if event["event"] == "recording_ready":
-            call = self.search(
-                [("pbx_id", "=", pbx.id), ("external_call_id", "=", event["call_id"])], limit=1
+            self.env.cr.execute(
+                "SELECT id FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE",
+                (pbx.id, event["call_id"]),
             )
-            if not call:
+            row = self.env.cr.fetchone()
+            if not row:
                 raise PbxEventError(_("Unknown call %(call)s.", call=event["call_id"]), status=404)
-            call._pbx_lock()
+            call = self.browse(row[0]).with_context(mail_notrack=True)
             call._pbx_apply_recording(event)
             return call._pbx_reply()
-        remote, local = (
-            (event["from"], event["to"]) if event["direction"] == "inbound" else (event["to"], event["from"])
-        )
-        remote_e164 = pbx._to_e164(remote)
+        inbound = event["direction"] == "inbound"
+        remote, local = (event["from"], event["to"]) if inbound else (event["to"], event["from"])
+        remote_e164 = to_e164(remote, conf["country_code"])
         if not remote_e164:
             raise PbxEventError(_("Unparseable phone number: %(number)s", number=remote))
-        call, created = self._pbx_get_or_create(pbx, event)
-        call._pbx_lock()
-        if created:
-            call._pbx_init(pbx, event, remote_e164, pbx._to_e164(local))
-        call._pbx_merge(event)
-        return call._pbx_reply()
+        row = self._pbx_upsert(conf, event)
+        vals, card = {}, None
+        if row["inserted"]:
+            local_e164 = to_e164(local, conf["country_code"])
+            vals, card = self._pbx_init_vals(pbx, conf, event, remote_e164, local_e164)
+            row.update(vals)
+        vals.update(self._pbx_merge_vals(conf, row, event))
+        self._pbx_write_row(row["id"], vals)
+        if vals.get("pbx_popup_pending") or vals.get("pbx_end_pending"):
+            self._pbx_wake_queue()
+        if card is None:
+            card = self._pbx_card_of_row(row)
+        return {"ok": True, "call_id": row["id"], "match": self._pbx_match(card, row["lead_created"])}
 
     @api.model
-    def _pbx_get_or_create(self, pbx, event):
+    def _pbx_upsert(self, conf, event):
+        """Insert the call or lock the existing one; returns its current state as a dict."""
         now = fields.Datetime.now()
         direction = "in" if event["direction"] == "inbound" else "out"
         self.env.cr.execute(
-            """
-            INSERT INTO crm_phonecall (pbx_id, external_call_id, name, direction, state, active, priority,
-                                       company_id, date, recording_state, create_uid, write_uid,
-                                       create_date, write_date)
-            VALUES (%s, %s, %s, %s, 'open', TRUE, '1', %s, %s, 'none', %s, %s, %s, %s)
-            ON CONFLICT (pbx_id, external_call_id) DO NOTHING
-            RETURNING id
-            """,
-            (
-                pbx.id,
+            SQL(
+                """
+                INSERT INTO crm_phonecall (pbx_id, external_call_id, name, direction, state, active, priority,
+                                           company_id, date, recording_state, create_uid, write_uid,
+                                           create_date, write_date)
+                VALUES (%s, %s, %s, %s, 'open', TRUE, '1', %s, %s, 'none', %s, %s, %s, %s)
+                ON CONFLICT (pbx_id, external_call_id) DO UPDATE SET write_date = EXCLUDED.write_date
+                RETURNING id, (xmax = 0), %s
+                """,
+                conf["id"],
                 event["call_id"],
                 event["call_id"],
                 direction,
-                pbx.company_id.id,
+                conf["company_id"],
                 event["timestamp"],
                 self.env.uid,
                 self.env.uid,
                 now,
                 now,
-            ),
-        )
-        row = self.env.cr.fetchone()
-        if row:
-            return self.browse(row[0]), True
-        self.env.cr.execute(
-            "SELECT id FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s",
-            (pbx.id, event["call_id"]),
-        )
-        return self.browse(self.env.cr.fetchone()[0]), False
-
-    def _pbx_lock(self):
-        self.ensure_one()
-        self.env.cr.execute("SELECT id FROM crm_phonecall WHERE id = %s FOR UPDATE", (self.id,))
-        self.invalidate_recordset()
-
-    def _pbx_init(self, pbx, event, remote_e164, local_e164):
-        """First event of a call: numbers, card, team, user; lead for an unknown inbound caller."""
-        inbound = event["direction"] == "inbound"
-        match = self._pbx_find_card(pbx, remote_e164)
-        team = pbx._route_team(local_e164) if inbound else self.env["crm.team"]
-        lead = match if match._name == "crm.lead" else self.env["crm.lead"]
-        partner = match if match._name == "res.partner" else lead.partner_id
-        if partner and not lead:
-            lead = self.env["crm.lead"].search(
-                [
-                    ("partner_id", "child_of", partner.commercial_partner_id.id),
-                    ("company_id", "in", (pbx.company_id.id, False)),
-                    ("stage_id.is_won", "=", False),
-                ],
-                order="write_date desc, id desc",
-                limit=1,
+                SQL(", ").join(SQL.identifier(column) for column in STATE_COLUMNS),
             )
+        )
+        return dict(zip(("id", "inserted", *STATE_COLUMNS), self.env.cr.fetchone(), strict=True))
+
+    @api.model
+    def _pbx_init_vals(self, pbx, conf, event, remote_e164, local_e164):
+        """First event of a call: numbers, card, team, user; lead for an unknown inbound caller.
+
+        Returns (values for the call, card info dict or None)."""
+        inbound = event["direction"] == "inbound"
+        card = self._pbx_find_card_info(conf["company_id"], remote_e164, with_lead=True)
+        team_id = (conf["routes"].get(local_e164) or conf["default_team_id"]) if inbound else False
         created_lead = False
-        if not match and inbound and pbx.company_id.crm_phone_auto_lead:
+        company = self.env["res.company"].browse(conf["company_id"])
+        if not card and inbound and company.crm_phone_auto_lead:
+            team = self.env["crm.team"].browse(team_id)
             lead = self._pbx_create_lead(pbx, remote_e164, event["from"], team)
+            card = self._pbx_card_info(lead)
             created_lead = True
-        card = lead or partner
+        card = card or {}
         vals = {
             "name": _("Inbound call from %(number)s", number=remote_e164)
             if inbound
@@ -212,161 +269,310 @@ class CrmPhonecall(models.Model):
             "called_number": event["to"],
             "remote_e164": remote_e164,
             "dialled_e164": local_e164,
-            "partner_id": partner.id,
+            "partner_id": card.get("partner_id") or False,
             "partner_phone": remote_e164,
-            "opportunity_id": lead.id,
-            "team_id": (team or self._pbx_card_team(card)).id,
-            "user_id": card.user_id.id if card else False,
+            "opportunity_id": card.get("lead_id") or False,
+            "team_id": team_id or card.get("team_id") or False,
+            "user_id": card.get("user_id") or False,
             "lead_created": created_lead,
         }
-        self.write(vals)
+        return vals, card or None
 
-    def _pbx_merge(self, event):
-        """Apply one event; timestamps only move forward and a final state is never reopened."""
-        self.ensure_one()
+    @api.model
+    def _pbx_merge_vals(self, conf, row, event):
+        """Values that apply ``event`` to the call state ``row``: timestamps only move forward and
+        a final state is never reopened."""
         ts = event["timestamp"]
         vals = {}
-        if event.get("extension") and event["extension"] != self.pbx_extension:
-            vals.update(self._pbx_extension_vals(event["extension"]))
+        extension = event.get("extension")
+        if extension and extension != row["pbx_extension"]:
+            vals["pbx_extension"] = extension
+            user_id = self._pbx_user_by_extension(extension, conf["company_id"])
+            if user_id:
+                vals["user_id"] = user_id
         kind = event["event"]
         start = event.get("ring_start") or (ts if kind == "call_started" else None)
-        if start and (not self.ring_start or start < self.ring_start):
+        if start and (not row["ring_start"] or start < row["ring_start"]):
             vals["ring_start"] = start
             vals["date"] = start
-        if kind == "call_answered" and not self.answer_time:
+        if kind == "call_answered" and not row["answer_time"]:
             vals["answer_time"] = ts
-            if not self.end_time:
+            if not row["end_time"]:
                 vals["outcome"] = "answered"
-        just_ended = kind == "call_ended" and not self.end_time
-        if just_ended:
-            vals["end_time"] = ts
-            vals["state"] = "done"
-            vals["date_closed"] = ts
+        if kind == "call_ended" and not row["end_time"]:
             talk = event.get("talk_seconds")
-            outcome = event.get("outcome") or ("answered" if talk else "missed")
-            vals["outcome"] = outcome
+            vals.update(
+                end_time=ts,
+                state="done",
+                date_closed=ts,
+                outcome=event.get("outcome") or ("answered" if talk else "missed"),
+                pbx_end_pending=True,
+            )
             if talk is not None:
                 vals["talk_seconds"] = talk
-            if event.get("recording_url") or event.get("recording_ref"):
-                self._pbx_apply_recording(event)
-        if vals:
-            self.write(vals)
-        ring_start = self.ring_start or self.date
-        ring_end = self.answer_time or self.end_time
-        computed = {}
+            vals.update(self._pbx_recording_vals(conf, row, event))
+        state = {**row, **vals}
+        ring_start = state["ring_start"] or state["date"]
+        ring_end = state["answer_time"] or state["end_time"]
         if ring_start and ring_end:
-            computed["ring_seconds"] = max(int((ring_end - ring_start).total_seconds()), 0)
-        if self.end_time and self.answer_time and not self.talk_seconds and self.outcome == "answered":
-            computed["talk_seconds"] = max(int((self.end_time - self.answer_time).total_seconds()), 0)
-        talk = computed.get("talk_seconds", self.talk_seconds)
-        computed["duration"] = talk / 60.0
-        self.write(computed)
-        if "user_id" in vals and self.direction == "in" and not self.end_time:
-            self._pbx_popup()
-        if just_ended:
-            self._pbx_log_on_card()
-            if self.direction == "in" and self.outcome in UNANSWERED:
-                self._pbx_schedule_callback()
-            elif self.outcome == "answered":
-                self._pbx_close_callbacks()
-
-    def _pbx_extension_vals(self, extension):
-        user = self.env["res.users"].search(
-            [("pbx_extension", "=", extension), ("company_id", "=", self.company_id.id)], limit=1
-        )
-        vals = {"pbx_extension": extension}
-        if user:
-            vals["user_id"] = user.id
+            vals["ring_seconds"] = max(int((ring_end - ring_start).total_seconds()), 0)
+        end, answer = state["end_time"], state["answer_time"]
+        if end and answer and not state["talk_seconds"] and state["outcome"] == "answered":
+            vals["talk_seconds"] = max(int((end - answer).total_seconds()), 0)
+        vals["duration"] = (vals.get("talk_seconds", state["talk_seconds"]) or 0) / 60.0
+        if "user_id" in vals and row["direction"] == "in" and not state["end_time"]:
+            vals["pbx_popup_pending"] = True
         return vals
+
+    @api.model
+    def _pbx_write_row(self, call_id, vals):
+        """One UPDATE of the call row (the ORM cache of the call is invalidated)."""
+        if not vals:
+            return
+        vals = dict(vals, write_date=fields.Datetime.now(), write_uid=self.env.uid)
+        assignments = SQL(", ").join(
+            SQL(
+                "%s = %s",
+                SQL.identifier(name),
+                None if value is False and self._fields[name].type != "boolean" else value,
+            )
+            for name, value in vals.items()
+        )
+        self.env.cr.execute(SQL("UPDATE crm_phonecall SET %s WHERE id = %s", assignments, call_id))
+        self.browse(call_id).invalidate_recordset()
+
+    @api.model
+    def _pbx_user_by_extension(self, extension, company_id):
+        """Active user of ``company_id`` with this PBX extension (the lowest id if several)."""
+        self.env.cr.execute(
+            "SELECT id FROM res_users WHERE pbx_extension = %s AND company_id = %s AND active "
+            "ORDER BY id LIMIT 1",
+            (extension, company_id),
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else False
+
+    @api.model
+    def _pbx_wake_queue(self):
+        """Wake the "PBX events" job: a trigger row per event (cheap), a NOTIFY to the cron workers
+        only when no trigger was already waiting."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "crm_telephony.ir_cron_pbx_queue", raise_if_not_found=False
+        )
+        if not cron_id:
+            return
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """
+            INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
+            VALUES (%(cron)s, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s)
+            RETURNING (SELECT EXISTS (SELECT 1 FROM ir_cron_trigger WHERE cron_id = %(cron)s))
+            """,
+            {"cron": cron_id, "now": now, "uid": self.env.uid},
+        )
+        if not self.env.cr.fetchone()[0]:
+            self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)
 
     def _pbx_reply(self):
         self.ensure_one()
         return {"ok": True, "call_id": self.id, "match": self._pbx_match_dict()}
-
-    @api.model
-    def _pbx_card_team(self, card):
-        """Sales team of a card (partners have one only when a sales app adds the field)."""
-        if card and "team_id" in card._fields:
-            return card.team_id
-        return self.env["crm.team"]
 
     def _pbx_card(self):
         self.ensure_one()
         return self.opportunity_id or self.partner_id
 
     def _pbx_match_dict(self):
-        card = self._pbx_card()
-        return self._pbx_card_dict(card, created=self.lead_created)
+        return self._pbx_card_dict(self._pbx_card(), created=self.lead_created)
 
     @api.model
     def _pbx_card_dict(self, card, created=False):
+        return self._pbx_match(self._pbx_card_info(card), created)
+
+    @api.model
+    def _pbx_match(self, card, created=False):
+        """The ``match`` part of the webhook's reply for a card info dict (None without a card)."""
         if not card:
             return None
-        user = card.user_id
+        return {
+            "model": card["model"],
+            "id": card["id"],
+            "name": card["name"],
+            "created": bool(created),
+            "user_id": card["user_id"] or None,
+            "user_extension": card["user_extension"] or None,
+            "url": f"{self.get_base_url()}/odoo/{card['model']}/{card['id']}",
+        }
+
+    @api.model
+    def _pbx_card_info(self, card):
+        """Card info dict of a partner or lead record (see _pbx_find_card_info)."""
+        if not card:
+            return None
+        lead = card if card._name == "crm.lead" else self.env["crm.lead"]
         return {
             "model": card._name,
             "id": card.id,
             "name": card.display_name,
-            "created": bool(created),
-            "user_id": user.id or None,
-            "user_extension": user.pbx_extension or None,
-            "url": f"{card.get_base_url()}/odoo/{card._name}/{card.id}",
+            "user_id": card.user_id.id,
+            "user_extension": card.user_id.pbx_extension,
+            "team_id": card.team_id.id if "team_id" in card._fields else False,
+            "partner_id": lead.partner_id.id if lead else card.id,
+            "lead_id": lead.id,
         }
+
+    @api.model
+    def _pbx_card_of_row(self, row):
+        """Card info of a call row: its lead/opportunity, else its partner (one SQL statement)."""
+        if row["opportunity_id"]:
+            self.env.cr.execute(_LEAD_CARD_SQL + " WHERE l.id = %s", (row["opportunity_id"],))
+        elif row["partner_id"]:
+            self.env.cr.execute(self._pbx_partner_card_sql() + " WHERE p.id = %s", (row["partner_id"],))
+        else:
+            return None
+        return self._pbx_card_row(self.env.cr.fetchone())
+
+    @api.model
+    def _pbx_partner_card_sql(self):
+        team = "p.team_id" if "team_id" in self.env["res.partner"]._fields else "NULL::int"
+        return _PARTNER_CARD_SQL.format(team=team)
+
+    @api.model
+    def _pbx_card_row(self, values):
+        if not values:
+            return None
+        return dict(zip(CARD_KEYS, values, strict=True))
+
+    # ------------------------------------------------------ PBX events job
+
+    @api.model
+    def _cron_pbx_process_queue(self, limit=200):
+        """Side effects of the webhook events, out of the request: pop-ups, one chatter line per
+        ended call, call-back activities scheduled or closed. Woken by each event that leaves work;
+        rows are taken with SKIP LOCKED, so several cron workers share the queue."""
+        self.env.cr.execute(
+            """
+            SELECT id FROM crm_phonecall
+             WHERE pbx_popup_pending OR pbx_end_pending
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            (limit,),
+        )
+        calls = self.browse([row[0] for row in self.env.cr.fetchall()]).with_context(mail_notrack=True)
+        for call in calls:
+            call = call.with_company(call.company_id)
+            try:
+                with self.env.cr.savepoint():
+                    if call.pbx_popup_pending and not call.end_time:
+                        call._pbx_popup()
+                    if call.pbx_end_pending:
+                        call._pbx_after_end()
+            except Exception:
+                _logger.exception("PBX events job: call %s could not be processed", call.id)
+        if calls:
+            self.env.cr.execute(
+                "UPDATE crm_phonecall SET pbx_popup_pending = FALSE, pbx_end_pending = FALSE WHERE id IN %s",
+                (tuple(calls.ids),),
+            )
+            calls.invalidate_recordset(["pbx_popup_pending", "pbx_end_pending"])
+        self.env.cr.execute("SELECT count(*) FROM crm_phonecall WHERE pbx_popup_pending OR pbx_end_pending")
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(calls), remaining=remaining)
+        return len(calls)
+
+    def _pbx_after_end(self):
+        """An ended call: one chatter line on the card; a call back for a missed inbound call, or
+        the call backs of that number closed by an answered call."""
+        self.ensure_one()
+        self._pbx_log_on_card()
+        if self.direction == "in" and self.outcome in UNANSWERED:
+            self._pbx_schedule_callback()
+        elif self.outcome == "answered":
+            self._pbx_close_callbacks()
 
     # ---------------------------------------------------------- caller lookup
 
     @api.model
-    def _pbx_find_card(self, pbx, number_e164):
-        """The card of ``number_e164`` for ``pbx``'s company, by one deterministic rule.
+    def _pbx_find_card_info(self, company_id, number_e164, with_lead=False):
+        """The card of ``number_e164`` for ``company_id``, by one deterministic rule, as a dict
+        (model, id, name, user_id, user_extension, team_id, partner_id, lead_id) or None.
 
         1. Partners (contacts and companies) whose phone or mobile is that number, through the
            partial indexes on ``phone_e164``/``mobile_e164``: customers first, then the most
-           recently updated, then the highest id.
+           recently updated, then the highest id. With ``with_lead`` (a call's card), the most
+           recently updated open lead of that client (the partner's commercial entity and its
+           contacts) is the card when there is one.
         2. Otherwise open (active, not won, not lost) leads through the indexed
            ``phone_sanitized``: most recently updated first, then the highest id.
-        Only records of the PBX's company or shared by all companies are considered.
+        Only records of that company or shared by all companies are considered.
         """
         if not number_e164:
-            return self.env["res.partner"]
-        company_id = pbx.company_id.id
+            return None
+        params = {"n": number_e164, "c": company_id}
         self.env.cr.execute(
-            """
-            SELECT id FROM (
-                SELECT id, customer_rank, write_date FROM res_partner
-                 WHERE phone_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
-                UNION
-                SELECT id, customer_rank, write_date FROM res_partner
-                 WHERE mobile_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
-            ) p
-            ORDER BY (COALESCE(customer_rank, 0) > 0) DESC, write_date DESC NULLS LAST, id DESC
-            LIMIT 1
-            """,
-            {"n": number_e164, "c": company_id},
+            f"""
+            WITH m AS (
+                SELECT id FROM (
+                    SELECT id, customer_rank, write_date FROM res_partner
+                     WHERE phone_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
+                    UNION
+                    SELECT id, customer_rank, write_date FROM res_partner
+                     WHERE mobile_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
+                ) u
+                ORDER BY (COALESCE(customer_rank, 0) > 0) DESC, write_date DESC NULLS LAST, id DESC
+                LIMIT 1
+            )
+            {self._pbx_partner_card_sql()} JOIN m ON m.id = p.id
+            """,  # noqa: S608 - constant SQL fragments
+            params,
         )
-        row = self.env.cr.fetchone()
-        if row:
-            return self.env["res.partner"].browse(row[0])
+        partner = self._pbx_card_row(self.env.cr.fetchone())
+        if partner and not with_lead:
+            return partner
+        if partner:
+            self.env.cr.execute(
+                f"""
+                {_LEAD_CARD_SQL}
+                 WHERE l.partner_id IN (
+                        SELECT c.id FROM res_partner c
+                         WHERE c.commercial_partner_id = (SELECT commercial_partner_id FROM res_partner
+                                                           WHERE id = %(p)s))
+                   AND {_OPEN_LEAD_WHERE}
+                 ORDER BY l.write_date DESC NULLS LAST, l.id DESC
+                 LIMIT 1
+                """,  # noqa: S608 - constant SQL fragments
+                dict(params, p=partner["id"]),
+            )
+            lead = self._pbx_card_row(self.env.cr.fetchone())
+            return dict(lead, partner_id=partner["id"]) if lead else partner
         self.env.cr.execute(
-            """
-            SELECT l.id FROM crm_lead l
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.phone_sanitized = %(n)s AND l.active
-               AND (l.company_id IS NULL OR l.company_id = %(c)s)
-               AND COALESCE(s.is_won, FALSE) IS FALSE
+            f"""
+            {_LEAD_CARD_SQL}
+             WHERE l.phone_sanitized = %(n)s AND {_OPEN_LEAD_WHERE}
              ORDER BY l.write_date DESC NULLS LAST, l.id DESC
              LIMIT 1
-            """,
-            {"n": number_e164, "c": company_id},
+            """,  # noqa: S608 - constant SQL fragments
+            params,
         )
-        row = self.env.cr.fetchone()
-        return self.env["crm.lead"].browse(row[0]) if row else self.env["res.partner"]
+        return self._pbx_card_row(self.env.cr.fetchone())
+
+    @api.model
+    def _pbx_find_card(self, pbx, number_e164):
+        """The partner or open lead record of ``number_e164`` (see _pbx_find_card_info)."""
+        card = self._pbx_find_card_info(pbx._pbx_intake_config()["company_id"], number_e164)
+        if not card:
+            return self.env["res.partner"]
+        return self.env[card["model"]].browse(card["id"])
 
     @api.model
     def _pbx_lookup(self, pbx, number):
-        number_e164 = pbx._to_e164(number)
+        conf = pbx._pbx_intake_config()
+        self.env.flush_all()
+        number_e164 = to_e164(number, conf["country_code"])
         if not number_e164:
             raise PbxEventError(_("Unparseable phone number: %(number)s", number=number))
-        return self._pbx_card_dict(self._pbx_find_card(pbx, number_e164))
+        return self._pbx_match(self._pbx_find_card_info(conf["company_id"], number_e164))
 
     # -------------------------------------------------------------- auto lead
 
@@ -465,7 +671,7 @@ class CrmPhonecall(models.Model):
             return
         card = self._pbx_card()
         target = card or self
-        team = self.team_id or self._pbx_card_team(card)
+        team = self.team_id or (card.team_id if card and "team_id" in card._fields else self.env["crm.team"])
         user = (card.user_id if card else False) or team.user_id or self.user_id
         if not user:
             _logger.info(
@@ -499,12 +705,22 @@ class CrmPhonecall(models.Model):
 
     def _pbx_apply_recording(self, event):
         self.ensure_one()
-        policy = self.pbx_id.recording_policy
-        if policy == "none" or self.recording_state in ("done", "deleted"):
-            return
+        row = {name: self[name] for name in ("recording_state", "recording_url", "recording_ref")}
+        vals = self._pbx_recording_vals(self.pbx_id._pbx_intake_config(), row, event)
+        if vals:
+            self.write(vals)
+
+    @api.model
+    def _pbx_recording_vals(self, conf, row, event):
+        """Values recording a call's recording (``row``: its current recording state) by the PBX's policy."""
+        if not (event.get("recording_url") or event.get("recording_ref")):
+            return {}
+        policy = conf["recording_policy"]
+        if policy == "none" or row["recording_state"] in ("done", "deleted"):
+            return {}
         vals = {
-            "recording_url": event.get("recording_url") or self.recording_url,
-            "recording_ref": event.get("recording_ref") or self.recording_ref,
+            "recording_url": event.get("recording_url") or row["recording_url"],
+            "recording_ref": event.get("recording_ref") or row["recording_ref"],
         }
         if policy == "link":
             vals["recording_state"] = "link" if vals["recording_url"] else "none"
@@ -514,7 +730,7 @@ class CrmPhonecall(models.Model):
                 recording_next_try=fields.Datetime.now(),
                 recording_attempts=0,
             )
-        self.write(vals)
+        return vals
 
     @api.model
     def _cron_fetch_recordings(self, limit=20):

@@ -11,3 +11,9 @@ class ResCompany(models.Model):
         default=True,
         help="An inbound call from a number found on no client and no open lead creates a lead.",
     )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "country_id" in vals:
+            self.env.registry.clear_cache()  # PBX intake configs read numbers with the company's country
+        return res

@@ -44,6 +44,11 @@ class TestGenericWebhook(HttpCase):
             [("pbx_id", "=", self.pbx.id), ("external_call_id", "=", call_id)]
         )
 
+    def run_job(self):
+        """Run the "PBX events" job as its cron does (the webhook only flags the work)."""
+        self.env["crm.phonecall"]._cron_pbx_process_queue()
+        self.env.invalidate_all()
+
     def notes(self, record, call):
         """Chatter lines of ``record`` logged for ``call`` (they quote the client number)."""
         return record.message_ids.filtered(lambda m: call.remote_e164 in (m.body or ""))
@@ -53,6 +58,7 @@ class TestGenericWebhook(HttpCase):
         bus_before = self.env["bus.bus"].search_count([])
         reply = self.post(self.event("call_started", "c-1", extension="701"))
         self.assertEqual(reply.status_code, 200)
+        self.run_job()  # the pop-up, while the phone rings
         data = reply.json()
         self.assertTrue(data["ok"])
         self.assertEqual(data["match"]["model"], "res.partner")
@@ -67,6 +73,7 @@ class TestGenericWebhook(HttpCase):
                 "call_ended", "c-1", timestamp="2026-03-02T10:03:12Z", talk_seconds=180, outcome="answered"
             )
         )
+        self.run_job()
         call = self.calls("c-1")
         self.assertEqual(len(call), 1)
         self.assertEqual(data["call_id"], call.id)
@@ -94,7 +101,9 @@ class TestGenericWebhook(HttpCase):
         """A repeated delivery changes nothing: one call, one chatter line."""
         payload = self.event("call_ended", "c-2", talk_seconds=30, outcome="answered")
         first = self.post(payload).json()
+        self.run_job()
         second = self.post(payload).json()
+        self.run_job()
         self.assertEqual(first["call_id"], second["call_id"])
         call = self.calls("c-2")
         self.assertEqual(len(call), 1)
@@ -108,6 +117,7 @@ class TestGenericWebhook(HttpCase):
         payload = self.event("call_ended", "c-3", talk_seconds=10, outcome="answered")
         with ThreadPoolExecutor(max_workers=20) as pool:
             replies = list(pool.map(lambda _i: self.post(payload), range(20)))
+        self.run_job()
         self.assertEqual({r.status_code for r in replies}, {200})
         self.assertEqual(len({r.json()["call_id"] for r in replies}), 1)
         call = self.calls("c-3")
@@ -123,6 +133,7 @@ class TestGenericWebhook(HttpCase):
         )
         self.post(self.event("call_answered", "c-4", timestamp="2026-03-02T10:01:40Z", extension="701"))
         self.post(self.event("call_started", "c-4", timestamp="2026-03-02T10:01:30Z"))
+        self.run_job()
         call = self.calls("c-4")
         self.assertEqual(len(call), 1)
         self.assertEqual(call.state, "done")
@@ -160,6 +171,7 @@ class TestGenericWebhook(HttpCase):
         """A missed inbound call asks the card's user to call back today; an answered call closes it."""
         activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
         self.post(self.event("call_ended", "c-8", talk_seconds=0, outcome="no_answer"))
+        self.run_job()
         activity = self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.alice)
@@ -174,6 +186,7 @@ class TestGenericWebhook(HttpCase):
                 **{"from": "+14155550000", "to": "+14155550101"},
             )
         )
+        self.run_job()
         self.assertFalse(activity.exists(), "the call back is done")
         self.assertFalse(self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
 
@@ -182,11 +195,45 @@ class TestGenericWebhook(HttpCase):
             {"name": "No owner", "phone": "+1 415 555 0150", "user_id": False, "team_id": self.team.id}
         )
         self.post(self.event("call_ended", "c-10", outcome="missed", **{"from": "+14155550150"}))
+        self.run_job()
         activity = lead.activity_ids
         self.assertEqual(
             activity.activity_type_id, self.env.ref("crm_telephony.mail_activity_type_call_back")
         )
         self.assertEqual(activity.user_id, self.leader)
+
+    def test_side_effects_run_in_the_job_once(self):
+        """The reply does not wait for the chatter line: the event flags it and wakes the job,
+        the job writes it once, a second run and a repeated delivery add nothing."""
+        cron = self.env.ref("crm_telephony.ir_cron_pbx_queue")
+        triggers_before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        reply = self.post(self.event("call_ended", "c-11", talk_seconds=5, outcome="answered"))
+        self.assertEqual(reply.status_code, 200)
+        call = self.calls("c-11")
+        self.assertTrue(call.pbx_end_pending)
+        self.assertFalse(call.card_logged)
+        self.assertFalse(self.notes(self.client, call), "no chatter line inside the request")
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers_before
+        )
+        self.run_job()
+        self.assertFalse(call.pbx_end_pending)
+        self.assertTrue(call.card_logged)
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+        self.run_job()
+        self.post(self.event("call_ended", "c-11", talk_seconds=5, outcome="answered"))
+        self.run_job()
+        self.assertFalse(call.pbx_end_pending, "a repeated delivery leaves no work")
+        self.assertEqual(len(self.notes(self.client, call)), 1)
+
+    def test_popup_skipped_when_the_call_ended_before_the_job(self):
+        """A pop-up still pending when the call has already ended is not shown."""
+        bus_before = self.env["bus.bus"].search_count([("message", "like", "web_notify")])
+        self.post(self.event("call_started", "c-12", extension="701"))
+        self.post(self.event("call_ended", "c-12", talk_seconds=0, outcome="missed"))
+        self.run_job()
+        self.assertEqual(self.env["bus.bus"].search_count([("message", "like", "web_notify")]), bus_before)
+        self.assertTrue(self.calls("c-12").callback_activity_id, "the missed call still asks for a call back")
 
     def test_lookup(self):
         headers = {"Authorization": f"Bearer {self.token}"}
