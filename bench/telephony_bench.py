@@ -18,6 +18,7 @@
 """
 
 import argparse
+import asyncio
 import contextlib
 import json
 import os
@@ -25,7 +26,6 @@ import random
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -175,6 +175,7 @@ def lookup_bench(pg, partners, leads, samples=2000, naive_samples=20):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         pbx = env["crm.pbx"].create({"name": "Bench lookup", "default_country_id": env.ref("base.us").id})
+        pbx._pbx_intake_config()  # cached from here on, as in a worker
         calls = env["crm.phonecall"]
         # server-side time of the statements the method runs
         executed = []
@@ -230,7 +231,7 @@ def start_server(pg, port):
         pg,
         DB,
         "--workers=2",
-        "--max-cron-threads=0",
+        "--max-cron-threads=1",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
         "--limit-time-real=600",
@@ -253,83 +254,169 @@ def start_server(pg, port):
     raise SystemExit("the Odoo server did not start; see .local/logs/bench_server.log")
 
 
-def setup_pbx():
+def setup_pbx(partners):
+    """A PBX whose number +1 212 555 0000 routes to a team of 10 salespeople with extensions 801-810,
+    who also own the generated clients (round robin), so pop-ups and call backs have someone to reach."""
     import odoo
     from odoo.modules.registry import Registry
 
     with Registry(DB).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         env.company.crm_phone_auto_lead = True
-        pbx = env["crm.pbx"].create({"name": "Bench webhook", "default_country_id": env.ref("base.us").id})
+        users = env["res.users"]
+        for index in range(10):
+            login = f"bench_sales_{index}"
+            user = env["res.users"].search([("login", "=", login)]) or env["res.users"].create(
+                {
+                    "login": login,
+                    "name": f"Bench Sales {index}",
+                    "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
+                }
+            )
+            user.pbx_extension = str(801 + index)
+            users |= user
+        team = env["crm.team"].create({"name": "Bench phone team", "user_id": users[0].id})
+        env["crm.team.member"].create([{"crm_team_id": team.id, "user_id": u.id} for u in users])
+        pbx = env["crm.pbx"].create(
+            {
+                "name": "Bench webhook",
+                "default_country_id": env.ref("base.us").id,
+                "route_ids": [(0, 0, {"number": "+1 212 555 0000", "team_id": team.id})],
+                "recording_policy": "link",
+            }
+        )
         token = pbx.generate_api_token()
+        cr.execute(
+            "UPDATE res_partner SET user_id = (%s::int[])[1 + mod(id, 10)] WHERE name LIKE 'Bench client %%'",
+            (users.ids,),
+        )
         cr.commit()
         return pbx.id, token
 
 
-def webhook_bench(port, token, seconds, rate, partners, prefix="bench"):
-    url = f"http://127.0.0.1:{port}/crm_telephony/v1/events"
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    local = threading.local()
-    latencies, failures = [], []
-    lock = threading.Lock()
-    rng = random.Random(11)
-    total_events = int(seconds * rate)
-    calls = total_events // 2
-    plan = []
-    for index in range(calls):
-        number = f"+1{2000000000 + rng.randint(1, partners)}"
-        plan.append((index, number))
+def call_plan(count, partners, leads, prefix, seed=11):
+    """Events of ``count`` calls, in the order a PBX sends them while calls overlap.
+
+    Callers: 85 % known clients, 10 % open leads, 5 % unknown numbers (a new lead each). Outcomes:
+    75 % answered (call_started; call_answered with the extension 3 s later; call_ended 9 s later with
+    talk seconds and a recording link), 25 % missed (call_started; call_ended after 9 s; the same
+    call_ended delivered again 3 s later, as a PBX retry). Three events per call."""
+    rng = random.Random(seed)
+    timed = []
+    for index in range(count):
+        kind = rng.random()
+        if kind < 0.85:
+            number = f"+1{2000000000 + rng.randint(1, partners)}"
+        elif kind < 0.95:
+            lead = rng.randint(1, leads - 1)
+            number = f"+1{4000000000 + lead + (lead % 10 == 0)}"  # every 10th generated lead is lost
+        else:
+            number = f"+1{5550000000 + index}"
+        answered = rng.random() < 0.75
+        extension = str(801 + rng.randrange(10))
+        base = {
+            "call_id": f"{prefix}-{index}",
+            "direction": "inbound",
+            "from": number,
+            "to": "+12125550000",
+        }
+        at = index * 3.0  # abstract time unit: one call starts every 3 events
+        timed.append((at, dict(base, event="call_started", timestamp="2026-03-02T10:00:00Z")))
+        ended = dict(base, event="call_ended", timestamp="2026-03-02T10:00:09Z")
+        if answered:
+            timed.append(
+                (
+                    at + 600,
+                    dict(base, event="call_answered", timestamp="2026-03-02T10:00:03Z", extension=extension),
+                )
+            )
+            ended.update(
+                talk_seconds=6, outcome="answered", recording_url=f"https://pbx.example.com/rec/{index}.mp3"
+            )
+            timed.append((at + 1800, ended))
+        else:
+            ended.update(talk_seconds=0, outcome="no_answer")
+            timed.append((at + 1800, ended))
+            timed.append((at + 2400, dict(ended)))
+    timed.sort(key=lambda item: item[0])
+    return [payload for _at, payload in timed]
+
+
+async def _post(port, body, token):
     started = time.perf_counter()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            (
+                "POST /crm_telephony/v1/events HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        await writer.drain()
+        reply = await asyncio.wait_for(reader.read(), 30)
+        writer.close()
+        head, _sep, payload = reply.partition(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        ok = status == 200 and json.loads(payload).get("ok") is True
+        error = None if ok else f"{status} {payload[:120]!r}"
+    except (OSError, ValueError, IndexError, asyncio.TimeoutError) as exc:
+        error = repr(exc)
+    return (time.perf_counter() - started) * 1000, error
 
-    def send(payload):
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
-        t0 = time.perf_counter()
-        try:
-            reply = session.post(url, data=json.dumps(payload), headers=headers, timeout=30)
-            ok = reply.status_code == 200 and reply.json().get("ok")
-        except requests.RequestException as error:
-            ok, reply = False, error
-        elapsed = (time.perf_counter() - t0) * 1000
-        with lock:
-            latencies.append(elapsed)
-            if not ok:
-                failures.append(str(getattr(reply, "status_code", reply)))
 
-    def one_call(item):
-        index, number = item
-        # open loop: event k is due at started + k / rate
-        for offset, kind in ((0, "call_started"), (1, "call_ended")):
-            due = started + (2 * index + offset) / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            payload = {
-                "event": kind,
-                "call_id": f"{prefix}-{index}",
-                "direction": "inbound",
-                "from": number,
-                "to": "+12125550000",
-                "timestamp": "2026-03-02T10:00:00Z" if offset == 0 else "2026-03-02T10:02:00Z",
-            }
-            if offset:
-                payload.update(talk_seconds=120, outcome="answered")
-            send(payload)
+async def _open_loop(port, token, events, rate):
+    """Send event k at started + k / rate whatever the replies (open loop), one connection each."""
+    results = []
 
-    with ThreadPoolExecutor(max_workers=32) as pool:
-        list(pool.map(one_call, plan))
-    duration = time.perf_counter() - started
+    async def fire(body):
+        results.append(await _post(port, body, token))
+
+    tasks = []
+    started = time.perf_counter()
+    for index, payload in enumerate(events):
+        delay = started + index / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(fire(json.dumps(payload).encode())))
+    await asyncio.gather(*tasks)
+    return results, time.perf_counter() - started
+
+
+def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench"):
+    calls = int(seconds * rate) // 3
+    events = call_plan(calls, partners, leads, prefix)
+    cpu_before = time.process_time()
+    results, duration = asyncio.run(_open_loop(port, token, events, rate))
+    latencies = [latency for latency, _error in results]
+    failures = [error for _latency, error in results if error]
     return {
-        "events": len(latencies),
+        "events": len(results),
         "calls": calls,
         "duration": duration,
-        "throughput": len(latencies) / duration,
+        "throughput": len(results) / duration,
         "p50": statistics.median(latencies),
         "p95": pct(latencies, 0.95),
         "p99": pct(latencies, 0.99),
+        "max": max(latencies),
+        "client_cpu_seconds": time.process_time() - cpu_before,
         "failures": failures,
     }
+
+
+def wait_for_queue(pg, timeout=900):
+    """Seconds until the PBX events job has no pending call left."""
+    started = time.perf_counter()
+    with contextlib.closing(pg.connect(DB)) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            while time.perf_counter() - started < timeout:
+                cr.execute("SELECT count(*) FROM crm_phonecall WHERE pbx_popup_pending OR pbx_end_pending")
+                if not cr.fetchone()[0]:
+                    return time.perf_counter() - started
+                time.sleep(0.5)
+    return None
 
 
 def parallel_duplicates(port, token, partners):
@@ -358,23 +445,38 @@ def parallel_duplicates(port, token, partners):
     return statuses
 
 
-def check_db(pg, pbx_id, calls):
+def check_db(pg, pbx_id, calls, started_at):
+    """Every planned call exactly once, ended, logged once on its card; call backs for missed calls."""
     with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
         cr.execute(
-            "SELECT count(*), count(DISTINCT external_call_id), count(*) FILTER (WHERE state = 'done') "
-            "FROM crm_phonecall WHERE pbx_id = %s AND external_call_id LIKE 'bench-%%'",
+            """
+            SELECT count(*), count(DISTINCT external_call_id), count(*) FILTER (WHERE state = 'done'),
+                   count(*) FILTER (WHERE card_logged), count(*) FILTER (WHERE lead_created),
+                   count(*) FILTER (WHERE outcome = 'no_answer'),
+                   count(*) FILTER (WHERE outcome = 'no_answer' AND callback_activity_id IS NOT NULL),
+                   count(*) FILTER (WHERE outcome = 'answered' AND recording_state = 'link')
+              FROM crm_phonecall WHERE pbx_id = %s AND external_call_id LIKE 'bench-%%'
+            """,
             (pbx_id,),
         )
-        total, distinct, done = cr.fetchone()
+        keys = ("total", "distinct", "done", "logged", "leads_created", "missed", "call_backs", "recordings")
+        result = dict(zip(keys, cr.fetchone(), strict=True))
+        cr.execute(
+            "SELECT count(*) FROM mail_message WHERE create_date >= %s AND body LIKE %s",
+            (started_at, "%Inbound call +1%"),
+        )
+        result["chatter_lines"] = cr.fetchone()[0]
         cr.execute(
             "SELECT c.external_call_id, count(m.id) FROM crm_phonecall c "
-            "LEFT JOIN mail_message m ON m.model = 'res.partner' AND m.res_id = c.partner_id "
-            " AND m.body LIKE '%%' || c.remote_e164 || '%%' AND m.create_date > now() - interval '2 hours' "
+            "LEFT JOIN mail_message m ON m.res_id = COALESCE(c.opportunity_id, c.partner_id) "
+            " AND m.model = CASE WHEN c.opportunity_id IS NULL THEN 'res.partner' ELSE 'crm.lead' END "
+            " AND m.body LIKE '%%' || c.remote_e164 || '%%' AND m.create_date >= %s "
             "WHERE c.pbx_id = %s AND c.external_call_id LIKE 'dup-%%' GROUP BY 1 ORDER BY 1",
-            (pbx_id,),
+            (started_at, pbx_id),
         )
-        dups = cr.fetchall()
-        return {"total": total, "distinct": distinct, "done": done, "expected": calls, "dups": dups}
+        result["dups"] = cr.fetchall()
+        result["expected"] = calls
+        return result
 
 
 def main():
@@ -385,7 +487,12 @@ def main():
     parser.add_argument("--leads", type=int, default=500_000)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse a kept database (same --partners/--leads), skip the look-up part",
+    )
     args = parser.parse_args()
 
     import odoo
@@ -393,44 +500,61 @@ def main():
     pg = suite.Postgres()
     pg.ensure()
     server = None
+    summary = {"cpu_cores": os.cpu_count()}
     try:
-        base, _built = suite.build_base(pg, suite.dependencies())
-        suite.clone_db(pg, base, DB)
-        rc, _lines, log = suite.run_odoo(pg, DB, "-i", "crm_custom,crm_telephony", log_name="bench_install")
-        if rc:
-            raise SystemExit(f"install failed, see {log}")
+        if not args.reuse:
+            base, _built = suite.build_base(pg, suite.dependencies())
+            suite.clone_db(pg, base, DB)
+            rc, _lines, log = suite.run_odoo(
+                pg, DB, "-i", "crm_custom,crm_telephony", log_name="bench_install"
+            )
+            if rc:
+                raise SystemExit(f"install failed, see {log}")
         odoo.tools.config.parse_config([*pg.odoo_args(), f"--addons-path={suite.addons_path()}", "-d", DB])
-        with contextlib.closing(pg.connect(DB)) as conn:
-            gen_seconds = generate(conn, args.partners, args.leads)
-        print(f"data generated in {gen_seconds:.0f} s", flush=True)
-        look = lookup_bench(pg, args.partners, args.leads)
-        print(json.dumps(look, indent=1), flush=True)
-        pbx_id, token = setup_pbx()
+        if not args.reuse:
+            with contextlib.closing(pg.connect(DB)) as conn:
+                gen_seconds = generate(conn, args.partners, args.leads)
+            print(f"data generated in {gen_seconds:.0f} s", flush=True)
+            look = lookup_bench(pg, args.partners, args.leads)
+            print(json.dumps(look, indent=1), flush=True)
+            summary.update(
+                generation_seconds=round(gen_seconds),
+                ratio_wall_p50=round(look["naive_p50"] / look["wall_p50"]),
+                ratio_db_p50=round(look["naive_db_p50"] / look["db_p50"]),
+            )
+        with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
+            cr.execute("DELETE FROM crm_phonecall WHERE external_call_id ~ '^(bench|warmup|dup)-'")
+            conn.commit()
+        pbx_id, token = setup_pbx(args.partners)
         port = suite.free_port()
         server = start_server(pg, port)
-        webhook_bench(port, token, 3, 20, args.partners, prefix="warmup")
-        hook = webhook_bench(port, token, args.seconds, args.rate, args.partners)
+        webhook_bench(port, token, 3, 20, args.partners, args.leads, prefix="warmup")
+        wait_for_queue(pg)
+        with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
+            cr.execute("SELECT now() at time zone 'UTC'")
+            started_at = cr.fetchone()[0]
+        hook = webhook_bench(port, token, args.seconds, args.rate, args.partners, args.leads)
+        drain = wait_for_queue(pg)
         print(json.dumps({k: v for k, v in hook.items() if k != "failures"}, indent=1), flush=True)
+        print(f"PBX events job: queue empty {drain:.1f} s after the last reply", flush=True)
         dup_statuses = parallel_duplicates(port, token, args.partners)
-        check = check_db(pg, pbx_id, hook["calls"])
-        print(json.dumps(check, indent=1), flush=True)
-        summary = {
-            "cpu_cores": os.cpu_count(),
-            "generation_seconds": round(gen_seconds),
-            "ratio_wall_p50": round(look["naive_p50"] / look["wall_p50"]),
-            "ratio_db_p50": round(look["naive_db_p50"] / look["db_p50"]),
-            "webhook_failures": len(hook["failures"]),
-            "failure_samples": hook["failures"][:5],
-            "duplicate_statuses": sorted(set(dup_statuses)),
-            "chatter_lines_per_duplicated_call": sorted({n for _c, n in check["dups"]}),
-            "duplicated_calls": len(check["dups"]),
-        }
+        wait_for_queue(pg)
+        check = check_db(pg, pbx_id, hook["calls"], started_at)
+        print(json.dumps({k: v for k, v in check.items() if k != "dups"}, indent=1), flush=True)
+        summary.update(
+            webhook_failures=len(hook["failures"]),
+            failure_samples=hook["failures"][:5],
+            queue_drain_seconds=round(drain, 1),
+            duplicate_statuses=sorted(set(dup_statuses)),
+            chatter_lines_per_duplicated_call=sorted({n for _c, n in check["dups"]}),
+            duplicated_calls=len(check["dups"]),
+        )
         print("SUMMARY " + json.dumps(summary), flush=True)
     finally:
         if server:
             server.terminate()
             server.wait(30)
-        if not args.keep:
+        if not (args.keep or args.reuse):
             suite.drop_db(pg, DB)
         pg.stop()
 

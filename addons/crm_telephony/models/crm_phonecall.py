@@ -124,6 +124,12 @@ class CrmPhonecall(models.Model):
     recording_error = fields.Char(readonly=True)
     recording_attachment_id = fields.Many2one("ir.attachment", readonly=True, copy=False)
     recording_player = fields.Html(compute="_compute_recording_player", sanitize=False)
+    pbx_lead_pending = fields.Boolean(
+        string="Lead Pending",
+        readonly=True,
+        copy=False,
+        help="The PBX events job still has to create the unknown caller's lead.",
+    )
     pbx_popup_pending = fields.Boolean(
         string="Pop-up Pending",
         readonly=True,
@@ -150,8 +156,8 @@ class CrmPhonecall(models.Model):
         # the PBX events job's queue: the few calls that still have side effects to run
         self.env.cr.execute(
             """
-            CREATE INDEX IF NOT EXISTS crm_phonecall_pbx_pending_idx ON crm_phonecall (id)
-             WHERE pbx_popup_pending OR pbx_end_pending
+            CREATE INDEX IF NOT EXISTS crm_phonecall_pbx_queue_idx ON crm_phonecall (id)
+             WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
             """
         )
 
@@ -169,10 +175,11 @@ class CrmPhonecall(models.Model):
 
     # ------------------------------------------------------------ event intake
     #
-    # The webhook request does only what its reply needs, in a handful of SQL statements: one
-    # upsert of the call row (which also locks it), the card look-up on the call's first event, one
-    # UPDATE with the merged state. Pop-ups, chatter lines and call-back activities are flagged on
-    # the call (pbx_popup_pending / pbx_end_pending) and done by the "PBX events" job, woken at once.
+    # The webhook request does only what its reply needs, in a handful of SQL statements: the call
+    # row locked and read with its card, then one UPDATE with the merged state; on the call's first
+    # event, the caller look-up and one INSERT of the whole first state. Pop-ups, chatter lines
+    # and call-back activities are flagged on the call (pbx_popup_pending / pbx_end_pending) and
+    # done by the "PBX events" job, woken at once.
 
     @api.model
     def _pbx_process_event(self, pbx, event):
@@ -180,8 +187,9 @@ class CrmPhonecall(models.Model):
 
         ``event`` keys: event, call_id, direction (inbound/outbound), from, to, extension,
         timestamp (naive UTC datetime), talk_seconds, outcome, recording_url, recording_ref.
-        The call row is inserted or locked by one INSERT ... ON CONFLICT DO UPDATE, so duplicated
-        or concurrent deliveries of one call are applied one after the other.
+        The call row is read and locked by one SELECT ... FOR UPDATE (or inserted with its whole
+        first state), so duplicated or concurrent deliveries of one call are applied one after the
+        other; a delivery that loses a race gets a serialization failure and Odoo replays it.
         """
         conf = pbx._pbx_intake_config()
         self.env.flush_all()  # the intake reads and writes with SQL (nothing to flush in a webhook request)
@@ -201,65 +209,119 @@ class CrmPhonecall(models.Model):
         remote_e164 = to_e164(remote, conf["country_code"])
         if not remote_e164:
             raise PbxEventError(_("Unparseable phone number: %(number)s", number=remote))
-        row = self._pbx_upsert(conf, event)
-        vals, card = {}, None
-        if row["inserted"]:
+        row, card = self._pbx_lock_row(conf, event["call_id"])
+        if row:
+            vals = self._pbx_merge_vals(conf, row, event)
+            self._pbx_write_row(row["id"], vals)
+            call_id = row["id"]
+        else:
             local_e164 = to_e164(local, conf["country_code"])
             vals, card = self._pbx_init_vals(pbx, conf, event, remote_e164, local_e164)
+            row = dict.fromkeys(STATE_COLUMNS, False)
+            row.update(
+                vals, direction="in" if inbound else "out", date=event["timestamp"], recording_state="none"
+            )
+            vals.update(self._pbx_merge_vals(conf, row, event))
             row.update(vals)
-        vals.update(self._pbx_merge_vals(conf, row, event))
-        self._pbx_write_row(row["id"], vals)
-        if vals.get("pbx_popup_pending") or vals.get("pbx_end_pending"):
+            call_id = self._pbx_insert_row(conf, event, row)
+        if vals.get("pbx_lead_pending") or vals.get("pbx_popup_pending") or vals.get("pbx_end_pending"):
             self._pbx_wake_queue()
-        if card is None:
-            card = self._pbx_card_of_row(row)
-        return {"ok": True, "call_id": row["id"], "match": self._pbx_match(card, row["lead_created"])}
+        return {"ok": True, "call_id": call_id, "match": self._pbx_match(card, row["lead_created"])}
 
     @api.model
-    def _pbx_upsert(self, conf, event):
-        """Insert the call or lock the existing one; returns its current state as a dict."""
-        now = fields.Datetime.now()
-        direction = "in" if event["direction"] == "inbound" else "out"
+    def _pbx_lock_row(self, conf, external_id):
+        """(state dict, card info) of the call, locked for this transaction; (None, None) when new.
+
+        One statement: the call row FOR UPDATE with its card (lead/opportunity, else partner)."""
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO crm_phonecall (pbx_id, external_call_id, name, direction, state, active, priority,
-                                           company_id, date, recording_state, create_uid, write_uid,
-                                           create_date, write_date)
-                VALUES (%s, %s, %s, %s, 'open', TRUE, '1', %s, %s, 'none', %s, %s, %s, %s)
-                ON CONFLICT (pbx_id, external_call_id) DO UPDATE SET write_date = EXCLUDED.write_date
-                RETURNING id, (xmax = 0), %s
+                SELECT c.id, %s,
+                       l.id, l.name, l.user_id, lu.pbx_extension,
+                       p.id, p.complete_name, p.user_id, pu.pbx_extension
+                  FROM crm_phonecall c
+                  LEFT JOIN crm_lead l ON l.id = c.opportunity_id
+                  LEFT JOIN res_users lu ON lu.id = l.user_id
+                  LEFT JOIN res_partner p ON p.id = c.partner_id
+                  LEFT JOIN res_users pu ON pu.id = p.user_id
+                 WHERE c.pbx_id = %s AND c.external_call_id = %s
+                   FOR UPDATE OF c
                 """,
+                SQL(", ").join(SQL.identifier("c", column) for column in STATE_COLUMNS),
                 conf["id"],
-                event["call_id"],
-                event["call_id"],
-                direction,
-                conf["company_id"],
-                event["timestamp"],
-                self.env.uid,
-                self.env.uid,
-                now,
-                now,
-                SQL(", ").join(SQL.identifier(column) for column in STATE_COLUMNS),
+                external_id,
             )
         )
-        return dict(zip(("id", "inserted", *STATE_COLUMNS), self.env.cr.fetchone(), strict=True))
+        values = self.env.cr.fetchone()
+        if not values:
+            return None, None
+        size = len(STATE_COLUMNS) + 1
+        row = dict(zip(("id", *STATE_COLUMNS), values[:size], strict=True))
+        lead, partner = values[size : size + 4], values[size + 4 :]
+        card = None
+        for model, (card_id, name, user_id, extension) in (("crm.lead", lead), ("res.partner", partner)):
+            if card_id:
+                card = {
+                    "model": model,
+                    "id": card_id,
+                    "name": name,
+                    "user_id": user_id,
+                    "user_extension": extension,
+                }
+                break
+        return row, card
+
+    @api.model
+    def _pbx_insert_row(self, conf, event, row):
+        """INSERT the new call with its whole first state; returns its id."""
+        now = fields.Datetime.now()
+        values = {
+            "pbx_id": conf["id"],
+            "external_call_id": event["call_id"],
+            "state": "open",
+            "active": True,
+            "priority": "1",
+            "company_id": conf["company_id"],
+            "create_uid": self.env.uid,
+            "write_uid": self.env.uid,
+            "create_date": now,
+            "write_date": now,
+        }
+        values.update((name, value) for name, value in row.items() if name in self._fields)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_phonecall (%s) VALUES (%s)
+                ON CONFLICT (pbx_id, external_call_id) DO NOTHING
+                RETURNING id
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in values),
+                SQL(", ").join(self._pbx_sql_value(name, value) for name, value in values.items()),
+            )
+        )
+        inserted = self.env.cr.fetchone()
+        if not inserted:
+            # another delivery of this call was committed meanwhile: the PBX retries
+            raise PbxEventError(_("Concurrent delivery of call %(call)s, retry.", call=event["call_id"]), 409)
+        return inserted[0]
+
+    @api.model
+    def _pbx_sql_value(self, name, value):
+        return SQL("%s", None if value is False and self._fields[name].type != "boolean" else value)
 
     @api.model
     def _pbx_init_vals(self, pbx, conf, event, remote_e164, local_e164):
-        """First event of a call: numbers, card, team, user; lead for an unknown inbound caller.
+        """First event of a call: numbers, card, team, user. An unknown inbound caller's lead is
+        left to the PBX events job (flag pbx_lead_pending): creating a lead runs the whole CRM
+        (assignment, scoring, chatter), which has no place inside the PBX's request.
 
         Returns (values for the call, card info dict or None)."""
         inbound = event["direction"] == "inbound"
         card = self._pbx_find_card_info(conf["company_id"], remote_e164, with_lead=True)
         team_id = (conf["routes"].get(local_e164) or conf["default_team_id"]) if inbound else False
-        created_lead = False
-        company = self.env["res.company"].browse(conf["company_id"])
-        if not card and inbound and company.crm_phone_auto_lead:
-            team = self.env["crm.team"].browse(team_id)
-            lead = self._pbx_create_lead(pbx, remote_e164, event["from"], team)
-            card = self._pbx_card_info(lead)
-            created_lead = True
+        lead_pending = bool(
+            not card and inbound and self.env["res.company"].browse(conf["company_id"]).crm_phone_auto_lead
+        )
         card = card or {}
         vals = {
             "name": _("Inbound call from %(number)s", number=remote_e164)
@@ -274,7 +336,8 @@ class CrmPhonecall(models.Model):
             "opportunity_id": card.get("lead_id") or False,
             "team_id": team_id or card.get("team_id") or False,
             "user_id": card.get("user_id") or False,
-            "lead_created": created_lead,
+            "lead_created": False,
+            "pbx_lead_pending": lead_pending,
         }
         return vals, card or None
 
@@ -331,11 +394,7 @@ class CrmPhonecall(models.Model):
             return
         vals = dict(vals, write_date=fields.Datetime.now(), write_uid=self.env.uid)
         assignments = SQL(", ").join(
-            SQL(
-                "%s = %s",
-                SQL.identifier(name),
-                None if value is False and self._fields[name].type != "boolean" else value,
-            )
+            SQL("%s = %s", SQL.identifier(name), self._pbx_sql_value(name, value))
             for name, value in vals.items()
         )
         self.env.cr.execute(SQL("UPDATE crm_phonecall SET %s WHERE id = %s", assignments, call_id))
@@ -421,17 +480,6 @@ class CrmPhonecall(models.Model):
         }
 
     @api.model
-    def _pbx_card_of_row(self, row):
-        """Card info of a call row: its lead/opportunity, else its partner (one SQL statement)."""
-        if row["opportunity_id"]:
-            self.env.cr.execute(_LEAD_CARD_SQL + " WHERE l.id = %s", (row["opportunity_id"],))
-        elif row["partner_id"]:
-            self.env.cr.execute(self._pbx_partner_card_sql() + " WHERE p.id = %s", (row["partner_id"],))
-        else:
-            return None
-        return self._pbx_card_row(self.env.cr.fetchone())
-
-    @api.model
     def _pbx_partner_card_sql(self):
         team = "p.team_id" if "team_id" in self.env["res.partner"]._fields else "NULL::int"
         return _PARTNER_CARD_SQL.format(team=team)
@@ -452,7 +500,7 @@ class CrmPhonecall(models.Model):
         self.env.cr.execute(
             """
             SELECT id FROM crm_phonecall
-             WHERE pbx_popup_pending OR pbx_end_pending
+             WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
              ORDER BY id
              LIMIT %s
                FOR UPDATE SKIP LOCKED
@@ -464,7 +512,9 @@ class CrmPhonecall(models.Model):
             call = call.with_company(call.company_id)
             try:
                 with self.env.cr.savepoint():
-                    if call.pbx_popup_pending and not call.end_time:
+                    if call.pbx_lead_pending:
+                        call._pbx_link_or_create_lead()
+                    if call.pbx_popup_pending and (call.lead_created or not call.end_time):
                         call._pbx_popup()
                     if call.pbx_end_pending:
                         call._pbx_after_end()
@@ -472,14 +522,43 @@ class CrmPhonecall(models.Model):
                 _logger.exception("PBX events job: call %s could not be processed", call.id)
         if calls:
             self.env.cr.execute(
-                "UPDATE crm_phonecall SET pbx_popup_pending = FALSE, pbx_end_pending = FALSE WHERE id IN %s",
+                "UPDATE crm_phonecall SET pbx_lead_pending = FALSE, pbx_popup_pending = FALSE, "
+                "pbx_end_pending = FALSE WHERE id IN %s",
                 (tuple(calls.ids),),
             )
-            calls.invalidate_recordset(["pbx_popup_pending", "pbx_end_pending"])
-        self.env.cr.execute("SELECT count(*) FROM crm_phonecall WHERE pbx_popup_pending OR pbx_end_pending")
+            calls.invalidate_recordset(["pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending"])
+        self.env.cr.execute(
+            "SELECT count(*) FROM crm_phonecall "
+            "WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending"
+        )
         remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=len(calls), remaining=remaining)
         return len(calls)
+
+    def _pbx_link_or_create_lead(self):
+        """The unknown caller's lead: the open lead of that number if an earlier call of the queue
+        created it meanwhile, else a new one (source Phone, team of the dialled number, assigned by
+        the team's rules). Its salesperson gets the pop-up."""
+        self.ensure_one()
+        if self.partner_id or self.opportunity_id:
+            return
+        card = self._pbx_find_card_info(self.company_id.id, self.remote_e164, with_lead=True)
+        if card:
+            self.write(
+                {"partner_id": card["partner_id"] or False, "opportunity_id": card["lead_id"] or False}
+            )
+            if not self.user_id and card["user_id"]:
+                self.user_id = card["user_id"]
+            return
+        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.caller_number, self.team_id)
+        self.write(
+            {
+                "opportunity_id": lead.id,
+                "lead_created": True,
+                "user_id": self.user_id.id or lead.user_id.id,
+                "pbx_popup_pending": True,
+            }
+        )
 
     def _pbx_after_end(self):
         """An ended call: one chatter line on the card; a call back for a missed inbound call, or
@@ -578,27 +657,27 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _pbx_create_lead(self, pbx, number_e164, raw_number, team):
-        lead = (
+        """The lead of an unknown caller, created with its salesperson (the team's assignment rules
+        evaluated on the values). The salesperson is told by the pop-up of the PBX events job, not
+        by Odoo's assignment e-mail rendered inside the webhook request."""
+        leads = (
             self.env["crm.lead"]
             .with_company(pbx.company_id)
-            .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "name": _("Call from %(number)s", number=number_e164),
-                    "type": "lead",
-                    "phone": number_e164,
-                    "team_id": team.id,
-                    "user_id": False,
-                    "company_id": pbx.company_id.id,
-                    "source_id": self.env.ref("crm_telephony.utm_source_phone").id,
-                    "medium_id": self.env.ref("utm.utm_medium_phone").id,
-                }
-            )
+            .with_context(mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True)
         )
-        user = self._pbx_assignee(team, lead)
-        if user:
-            lead.user_id = user
-        return lead
+        vals = {
+            "name": _("Call from %(number)s", number=number_e164),
+            "type": "lead",
+            "phone": number_e164,
+            "team_id": team.id,
+            "user_id": False,
+            "company_id": pbx.company_id.id,
+            "source_id": self.env.ref("crm_telephony.utm_source_phone").id,
+            "medium_id": self.env.ref("utm.utm_medium_phone").id,
+        }
+        user = self._pbx_assignee(team, leads.new(vals))
+        vals["user_id"] = user.id
+        return leads.create(vals)
 
     @api.model
     def _pbx_assignee(self, team, lead):
@@ -678,7 +757,8 @@ class CrmPhonecall(models.Model):
                 "Missed call %s: no responsible user nor team leader, no call back scheduled", self.id
             )
             return
-        activity = target.activity_schedule(
+        # no assignment e-mail per missed call: the to-do is in the user's activities
+        activity = target.with_context(mail_activity_quick_update=True).activity_schedule(
             "crm_telephony.mail_activity_type_call_back",
             date_deadline=fields.Date.context_today(self),
             summary=_("Call back %(number)s", number=self.remote_e164),

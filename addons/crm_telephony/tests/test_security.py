@@ -49,6 +49,7 @@ class TestTelephonySecurity(TransactionCase):
         calls._pbx_process_event(
             cls.pbx, dict(base, call_id="s-2", extension=None, **{"from": "+14155550188"})
         )
+        calls._cron_pbx_process_queue()  # the PBX events job creates the unknown caller's lead
         cls.call_client = calls.search([("external_call_id", "=", "s-1")])
         cls.call_team = calls.search([("external_call_id", "=", "s-2")])
 

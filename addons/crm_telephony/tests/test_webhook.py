@@ -146,19 +146,48 @@ class TestGenericWebhook(HttpCase):
         self.assertEqual(len(self.notes(self.client, call)), 1)
 
     def test_unknown_caller_creates_routed_lead(self):
-        """An unknown number gets a lead: source Phone, team of the dialled number, assigned by the team."""
-        reply = self.post(self.event("call_started", "c-5", **{"from": "+1 415 555 0177"})).json()
-        lead = self.env["crm.lead"].browse(reply["match"]["id"])
-        self.assertEqual(reply["match"]["model"], "crm.lead")
-        self.assertTrue(reply["match"]["created"])
+        """An unknown number gets a lead, made by the job right after the first event: source Phone,
+        team of the dialled number, assigned by the team, a pop-up for its salesperson; the next
+        events of the call and the next calls of that number find it."""
+        payload = self.event("call_started", "c-5", **{"from": "+1 415 555 0177"})
+        leads_before = self.env["crm.lead"].search_count([])
+        first = self.post(payload).json()
+        self.assertIsNone(first["match"], "no card yet: the lead is not created inside the request")
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before)
+        self.assertTrue(self.calls("c-5").pbx_lead_pending)
+        self.run_job()
+        call = self.calls("c-5")
+        lead = call.opportunity_id
+        self.assertTrue(lead)
+        self.assertTrue(call.lead_created)
         self.assertEqual(lead.phone, "+14155550177")
         self.assertEqual(lead.source_id, self.env.ref("crm_telephony.utm_source_phone"))
         self.assertEqual(lead.team_id, self.team)
         self.assertEqual(lead.user_id, self.bob, "the only member of the team's assignment gets the lead")
-        self.assertEqual(self.calls("c-5").opportunity_id, lead)
+        self.assertEqual(call.user_id, self.bob)
+        popup = self.env["bus.bus"].search([("message", "like", "web_notify")], order="id desc", limit=1)
+        self.assertEqual(json.loads(popup.message)["payload"]["action"]["res_id"], lead.id)
+        self.assertEqual(json.loads(popup.channel)[2], self.bob.partner_id.id)
+        ended = self.post(self.event("call_ended", "c-5", talk_seconds=20, outcome="answered")).json()
+        self.assertEqual(ended["match"]["id"], lead.id)
+        self.assertTrue(ended["match"]["created"])
+        self.assertEqual(ended["match"]["user_extension"], "702")
         again = self.post(self.event("call_started", "c-6", **{"from": "+1 415 555 0177"})).json()
         self.assertEqual(again["match"]["id"], lead.id, "the open lead is found on the next call")
         self.assertFalse(again["match"]["created"])
+        self.run_job()
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before + 1)
+
+    def test_two_calls_of_one_unknown_number_make_one_lead(self):
+        """Two calls of a new number queued before the job runs: one lead, both calls on it."""
+        leads_before = self.env["crm.lead"].search_count([])
+        self.post(self.event("call_started", "c-13", **{"from": "+1 415 555 0166"}))
+        self.post(self.event("call_started", "c-14", **{"from": "+1 415 555 0166"}))
+        self.run_job()
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before + 1)
+        self.assertEqual(self.calls("c-13").opportunity_id, self.calls("c-14").opportunity_id)
+        self.assertTrue(self.calls("c-13").lead_created)
+        self.assertFalse(self.calls("c-14").lead_created)
 
     def test_unknown_caller_without_auto_lead(self):
         self.company.crm_phone_auto_lead = False
