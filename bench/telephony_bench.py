@@ -224,18 +224,19 @@ def lookup_bench(pg, partners, leads, samples=2000, naive_samples=20):
     }
 
 
-def start_server(pg, port):
+def start_server(pg, port, cron_threads=1):
     import odoo
 
     cmd = suite.odoo_command(
         pg,
         DB,
         "--workers=2",
-        "--max-cron-threads=1",
+        f"--max-cron-threads={cron_threads}",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
         "--limit-time-real=600",
         "--log-level=warn",
+        *os.environ.get("BENCH_ODOO_ARGS", "").split(),
     )
     # Prefork re-executes sys.argv[0] to start its gevent (bus) process, which the webhook does not
     # use: a launcher keeps that process idle instead of letting it load Odoo in a respawn loop.
@@ -342,8 +343,9 @@ def call_plan(count, partners, leads, prefix, seed=11):
     return [payload for _at, payload in timed]
 
 
-async def _post(port, body, token):
-    started = time.perf_counter()
+async def _post(port, body, token, due):
+    """One delivery on its own connection; the latency counts from ``due`` (the moment the PBX
+    wanted to send it), so time spent waiting for a free connection is included."""
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(
@@ -363,32 +365,37 @@ async def _post(port, body, token):
         error = None if ok else f"{status} {payload[:120]!r}"
     except (OSError, ValueError, IndexError, asyncio.TimeoutError) as exc:
         error = repr(exc)
-    return (time.perf_counter() - started) * 1000, error
+    return (time.perf_counter() - due) * 1000, error
 
 
-async def _open_loop(port, token, events, rate):
-    """Send event k at started + k / rate whatever the replies (open loop), one connection each."""
+async def _open_loop(port, token, events, rate, connections):
+    """Event k is due at started + k / rate whatever the replies (open loop); like a PBX's sender
+    pool, at most ``connections`` deliveries are in flight, the others wait for a free one (and
+    that wait counts in their latency)."""
     results = []
+    pool = asyncio.Semaphore(connections)
 
-    async def fire(body):
-        results.append(await _post(port, body, token))
+    async def fire(body, due):
+        async with pool:
+            results.append(await _post(port, body, token, due))
 
     tasks = []
     started = time.perf_counter()
     for index, payload in enumerate(events):
-        delay = started + index / rate - time.perf_counter()
+        due = started + index / rate
+        delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(fire(json.dumps(payload).encode())))
+        tasks.append(asyncio.create_task(fire(json.dumps(payload).encode(), due)))
     await asyncio.gather(*tasks)
     return results, time.perf_counter() - started
 
 
-def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench"):
+def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
     calls = int(seconds * rate) // 3
     events = call_plan(calls, partners, leads, prefix)
     cpu_before = time.process_time()
-    results, duration = asyncio.run(_open_loop(port, token, events, rate))
+    results, duration = asyncio.run(_open_loop(port, token, events, rate, connections))
     latencies = [latency for latency, _error in results]
     failures = [error for _latency, error in results if error]
     return {
@@ -487,6 +494,14 @@ def main():
     parser.add_argument("--leads", type=int, default=500_000)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument(
+        "--connections", type=int, default=8, help="deliveries in flight at most (the PBX's sender pool)"
+    )
+    parser.add_argument(
+        "--job-after-load",
+        action="store_true",
+        help="no cron worker during the load (the webhook alone); one is started afterwards to drain the job",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
         "--reuse",
@@ -527,15 +542,22 @@ def main():
             conn.commit()
         pbx_id, token = setup_pbx(args.partners)
         port = suite.free_port()
-        server = start_server(pg, port)
+        server = start_server(pg, port, cron_threads=0 if args.job_after_load else 1)
         webhook_bench(port, token, 3, 20, args.partners, args.leads, prefix="warmup")
-        wait_for_queue(pg)
+        if not args.job_after_load:
+            wait_for_queue(pg)
         with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
             cr.execute("SELECT now() at time zone 'UTC'")
             started_at = cr.fetchone()[0]
-        hook = webhook_bench(port, token, args.seconds, args.rate, args.partners, args.leads)
-        drain = wait_for_queue(pg)
+        hook = webhook_bench(
+            port, token, args.seconds, args.rate, args.partners, args.leads, connections=args.connections
+        )
         print(json.dumps({k: v for k, v in hook.items() if k != "failures"}, indent=1), flush=True)
+        if args.job_after_load:
+            server.terminate()
+            server.wait(30)
+            server = start_server(pg, port)
+        drain = wait_for_queue(pg)
         print(f"PBX events job: queue empty {drain:.1f} s after the last reply", flush=True)
         dup_statuses = parallel_duplicates(port, token, args.partners)
         wait_for_queue(pg)

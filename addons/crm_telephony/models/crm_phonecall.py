@@ -6,6 +6,8 @@ from ast import literal_eval
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2 import OperationalError
+from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -47,19 +49,22 @@ STATE_COLUMNS = (
 # Card info read by the caller look-up, in this order.
 CARD_KEYS = ("model", "id", "name", "user_id", "user_extension", "team_id", "partner_id", "lead_id")
 # partners have a sales team only when a sales app adds the field (then {team} is p.team_id)
+# (The look-up statements avoid joins: on a table as wide as res_partner the planner needs far
+# longer for a join than PostgreSQL needs to run these index look-ups, and every webhook request
+# plans them afresh.)
 _PARTNER_CARD_SQL = """
-    SELECT 'res.partner', p.id, p.complete_name, p.user_id, u.pbx_extension, {team}, p.id, NULL
+    SELECT 'res.partner', p.id, p.complete_name, p.user_id,
+           (SELECT u.pbx_extension FROM res_users u WHERE u.id = p.user_id), {team}, p.id, NULL
       FROM res_partner p
-      LEFT JOIN res_users u ON u.id = p.user_id
 """
 _LEAD_CARD_SQL = """
-    SELECT 'crm.lead', l.id, l.name, l.user_id, u.pbx_extension, l.team_id, l.partner_id, l.id
+    SELECT 'crm.lead', l.id, l.name, l.user_id,
+           (SELECT u.pbx_extension FROM res_users u WHERE u.id = l.user_id), l.team_id, l.partner_id, l.id
       FROM crm_lead l
-      LEFT JOIN res_users u ON u.id = l.user_id
 """
 _OPEN_LEAD_WHERE = """
     l.active AND (l.company_id IS NULL OR l.company_id = %(c)s)
-    AND NOT EXISTS (SELECT 1 FROM crm_stage s WHERE s.id = l.stage_id AND s.is_won)
+    AND NOT COALESCE((SELECT s.is_won FROM crm_stage s WHERE s.id = l.stage_id), FALSE)
 """
 
 
@@ -152,7 +157,7 @@ class CrmPhonecall(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # the PBX events job's queue: the few calls that still have side effects to run
         self.env.cr.execute(
             """
@@ -160,6 +165,7 @@ class CrmPhonecall(models.Model):
              WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
             """
         )
+        return res
 
     @api.depends("recording_attachment_id", "recording_url", "recording_state")
     def _compute_recording_player(self):
@@ -230,24 +236,11 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _pbx_lock_row(self, conf, external_id):
-        """(state dict, card info) of the call, locked for this transaction; (None, None) when new.
-
-        One statement: the call row FOR UPDATE with its card (lead/opportunity, else partner)."""
+        """(state dict, card info) of the call, locked for this transaction; (None, None) when new."""
         self.env.cr.execute(
             SQL(
-                """
-                SELECT c.id, %s,
-                       l.id, l.name, l.user_id, lu.pbx_extension,
-                       p.id, p.complete_name, p.user_id, pu.pbx_extension
-                  FROM crm_phonecall c
-                  LEFT JOIN crm_lead l ON l.id = c.opportunity_id
-                  LEFT JOIN res_users lu ON lu.id = l.user_id
-                  LEFT JOIN res_partner p ON p.id = c.partner_id
-                  LEFT JOIN res_users pu ON pu.id = p.user_id
-                 WHERE c.pbx_id = %s AND c.external_call_id = %s
-                   FOR UPDATE OF c
-                """,
-                SQL(", ").join(SQL.identifier("c", column) for column in STATE_COLUMNS),
+                "SELECT id, %s FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE",
+                SQL(", ").join(SQL.identifier(column) for column in STATE_COLUMNS),
                 conf["id"],
                 external_id,
             )
@@ -255,21 +248,14 @@ class CrmPhonecall(models.Model):
         values = self.env.cr.fetchone()
         if not values:
             return None, None
-        size = len(STATE_COLUMNS) + 1
-        row = dict(zip(("id", *STATE_COLUMNS), values[:size], strict=True))
-        lead, partner = values[size : size + 4], values[size + 4 :]
-        card = None
-        for model, (card_id, name, user_id, extension) in (("crm.lead", lead), ("res.partner", partner)):
-            if card_id:
-                card = {
-                    "model": model,
-                    "id": card_id,
-                    "name": name,
-                    "user_id": user_id,
-                    "user_extension": extension,
-                }
-                break
-        return row, card
+        row = dict(zip(("id", *STATE_COLUMNS), values, strict=True))
+        if row["opportunity_id"]:
+            self.env.cr.execute(_LEAD_CARD_SQL + " WHERE l.id = %s", (row["opportunity_id"],))
+        elif row["partner_id"]:
+            self.env.cr.execute(self._pbx_partner_card_sql() + " WHERE p.id = %s", (row["partner_id"],))
+        else:
+            return row, None
+        return row, self._pbx_card_row(self.env.cr.fetchone())
 
     @api.model
     def _pbx_insert_row(self, conf, event, row):
@@ -494,21 +480,36 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _cron_pbx_process_queue(self, limit=200):
-        """Side effects of the webhook events, out of the request: pop-ups, one chatter line per
-        ended call, call-back activities scheduled or closed. Woken by each event that leaves work;
-        rows are taken with SKIP LOCKED, so several cron workers share the queue."""
-        self.env.cr.execute(
-            """
-            SELECT id FROM crm_phonecall
-             WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
-             ORDER BY id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            (limit,),
-        )
-        calls = self.browse([row[0] for row in self.env.cr.fetchall()]).with_context(mail_notrack=True)
-        for call in calls:
+        """Side effects of the webhook events, out of the request: the unknown caller's lead,
+        pop-ups, one chatter line per ended call, call-back activities scheduled or closed.
+
+        Woken by each event that leaves work. Calls are taken one at a time with SKIP LOCKED (several
+        cron workers share the queue) and, when run by the cron, committed one by one, so a call row
+        is never locked for longer than its own processing: the webhook keeps answering meanwhile."""
+        commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
+        done = conflicts = 0
+        while done < limit:
+            try:
+                self.env.cr.execute(
+                    """
+                    SELECT id FROM crm_phonecall
+                     WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
+                     ORDER BY id
+                     LIMIT 1
+                       FOR UPDATE SKIP LOCKED
+                    """
+                )
+            except SerializationFailure:
+                # the webhook updated that call after this transaction began: start a fresh one
+                conflicts += 1
+                if not commit or conflicts > 50:
+                    raise
+                self.env.cr.rollback()
+                continue
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            call = self.browse(row[0]).with_context(mail_notrack=True)
             call = call.with_company(call.company_id)
             try:
                 with self.env.cr.savepoint():
@@ -518,22 +519,27 @@ class CrmPhonecall(models.Model):
                         call._pbx_popup()
                     if call.pbx_end_pending:
                         call._pbx_after_end()
+            except OperationalError:
+                raise  # concurrency: the cron runs the job again
             except Exception:
                 _logger.exception("PBX events job: call %s could not be processed", call.id)
-        if calls:
             self.env.cr.execute(
                 "UPDATE crm_phonecall SET pbx_lead_pending = FALSE, pbx_popup_pending = FALSE, "
-                "pbx_end_pending = FALSE WHERE id IN %s",
-                (tuple(calls.ids),),
+                "pbx_end_pending = FALSE WHERE id = %s",
+                (call.id,),
             )
-            calls.invalidate_recordset(["pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending"])
+            call.invalidate_recordset(["pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending"])
+            done += 1
+            if commit:
+                # one call per transaction (cron only): a call row is never locked for long
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute(
             "SELECT count(*) FROM crm_phonecall "
             "WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending"
         )
         remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(calls), remaining=remaining)
-        return len(calls)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     def _pbx_link_or_create_lead(self):
         """The unknown caller's lead: the open lead of that number if an earlier call of the queue
@@ -591,18 +597,11 @@ class CrmPhonecall(models.Model):
         params = {"n": number_e164, "c": company_id}
         self.env.cr.execute(
             f"""
-            WITH m AS (
-                SELECT id FROM (
-                    SELECT id, customer_rank, write_date FROM res_partner
-                     WHERE phone_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
-                    UNION
-                    SELECT id, customer_rank, write_date FROM res_partner
-                     WHERE mobile_e164 = %(n)s AND active AND (company_id IS NULL OR company_id = %(c)s)
-                ) u
-                ORDER BY (COALESCE(customer_rank, 0) > 0) DESC, write_date DESC NULLS LAST, id DESC
-                LIMIT 1
-            )
-            {self._pbx_partner_card_sql()} JOIN m ON m.id = p.id
+            {self._pbx_partner_card_sql()}
+             WHERE (p.phone_e164 = %(n)s OR p.mobile_e164 = %(n)s)
+               AND p.active AND (p.company_id IS NULL OR p.company_id = %(c)s)
+             ORDER BY (COALESCE(p.customer_rank, 0) > 0) DESC, p.write_date DESC NULLS LAST, p.id DESC
+             LIMIT 1
             """,  # noqa: S608 - constant SQL fragments
             params,
         )
