@@ -737,8 +737,11 @@ class CrmPhonecall(models.Model):
             talk=self.talk_seconds,
             ext=self.pbx_extension or "-",
         )
-        # a log note: no follower notification, so the webhook stays fast
-        target._message_log(body=body, message_type="comment")
+        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter
+        bot = self.env.ref("base.partner_root")
+        target._message_log(
+            body=body, message_type="comment", author_id=bot.id, email_from=bot.email_formatted or False
+        )
         self.card_logged = True
 
     # ------------------------------------------------------------ missed call
