@@ -45,7 +45,9 @@ class TestGenericWebhook(HttpCase):
         )
 
     def run_job(self):
-        """Run the "PBX events" job as its cron does (the webhook only flags the work)."""
+        """Run the "PBX events" job as its cron does (the webhook only flags the work), once the
+        server threads have released the shared test cursor."""
+        self._wait_remaining_requests()
         self.env["crm.phonecall"]._cron_pbx_process_queue()
         self.env.invalidate_all()
 

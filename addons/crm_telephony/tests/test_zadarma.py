@@ -93,6 +93,7 @@ class TestZadarmaWebhook(HttpCase):
     def test_missed_call_end(self):
         end = dict(self.start_fields("zd-3"), event="NOTIFY_END", duration="0", disposition="no answer")
         self.notify(end, ("caller_id", "called_did", "call_start"))
+        self._wait_remaining_requests()
         self.env["crm.phonecall"]._cron_pbx_process_queue()
         call = self.env["crm.phonecall"].search([("external_call_id", "=", "zd-3")])
         self.assertEqual(call.outcome, "no_answer")
