@@ -10,10 +10,12 @@
    existing and unknown numbers, and the naive ``replace(phone, ' ', '') ilike '%<last 8 digits>'`` scan
    (how OCA base_phone looks callers up) in the same run. Database time is measured server-side with
    ``EXPLAIN (ANALYZE)`` on the same statements; wall time (client side) is reported too.
-3. Webhook: starts a real Odoo server with ``--workers=2`` on 127.0.0.1 only, sends ``call_started`` +
-   ``call_ended`` events at a fixed rate for the given time, then checks in the database that every call
-   exists once with its final state and one chatter line; then fires 20 identical deliveries in parallel
-   for 10 calls and checks one call and one chatter line each.
+3. Webhook: starts a real Odoo server with ``--workers=2`` on 127.0.0.1 only (``-d`` without
+   ``--db-filter``), sends a realistic call mix (see ``call_plan``) on an open-loop schedule at ``--rate``
+   for ``--seconds`` with at most ``--connections`` deliveries in flight (latency counted from the due
+   time), waits until the PBX events job has done its work (or, with ``--job-after-load``, starts a cron
+   worker only then), checks in the database that every call exists once, ended, with one chatter line;
+   then fires 20 identical deliveries in parallel for 10 calls and checks one call and one chatter line each.
 4. Prints the figures (recorded by hand in docs/benchmarks.md) and drops the database.
 """
 
@@ -255,7 +257,7 @@ def start_server(pg, port, cron_threads=1):
     raise SystemExit("the Odoo server did not start; see .local/logs/bench_server.log")
 
 
-def setup_pbx(partners):
+def setup_pbx():
     """A PBX whose number +1 212 555 0000 routes to a team of 10 salespeople with extensions 801-810,
     who also own the generated clients (round robin), so pop-ups and call backs have someone to reach."""
     import odoo
@@ -426,7 +428,7 @@ def wait_for_queue(pg, timeout=900):
     return None
 
 
-def parallel_duplicates(port, token, partners):
+def parallel_duplicates(port, token):
     url = f"http://127.0.0.1:{port}/crm_telephony/v1/events"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     statuses = []
@@ -540,7 +542,7 @@ def main():
         with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
             cr.execute("DELETE FROM crm_phonecall WHERE external_call_id ~ '^(bench|warmup|dup)-'")
             conn.commit()
-        pbx_id, token = setup_pbx(args.partners)
+        pbx_id, token = setup_pbx()
         port = suite.free_port()
         server = start_server(pg, port, cron_threads=0 if args.job_after_load else 1)
         webhook_bench(port, token, 3, 20, args.partners, args.leads, prefix="warmup")
@@ -559,7 +561,7 @@ def main():
             server = start_server(pg, port)
         drain = wait_for_queue(pg)
         print(f"PBX events job: queue empty {drain:.1f} s after the last reply", flush=True)
-        dup_statuses = parallel_duplicates(port, token, args.partners)
+        dup_statuses = parallel_duplicates(port, token)
         wait_for_queue(pg)
         check = check_db(pg, pbx_id, hook["calls"], started_at)
         print(json.dumps({k: v for k, v in check.items() if k != "dups"}, indent=1), flush=True)

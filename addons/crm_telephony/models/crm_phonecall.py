@@ -28,7 +28,7 @@ OUTCOMES = [
 # Outcomes of an inbound call that nobody took: they ask for a call back.
 UNANSWERED = ("missed", "busy", "no_answer", "voicemail")
 EVENTS = ("call_started", "call_answered", "call_ended", "recording_ready")
-# Columns of the call the intake reads back from its upsert.
+# Columns of the call the intake reads (under lock) before merging an event.
 STATE_COLUMNS = (
     "direction",
     "pbx_extension",
@@ -222,7 +222,7 @@ class CrmPhonecall(models.Model):
             call_id = row["id"]
         else:
             local_e164 = to_e164(local, conf["country_code"])
-            vals, card = self._pbx_init_vals(pbx, conf, event, remote_e164, local_e164)
+            vals, card = self._pbx_init_vals(conf, event, remote_e164, local_e164)
             row = dict.fromkeys(STATE_COLUMNS, False)
             row.update(
                 vals, direction="in" if inbound else "out", date=event["timestamp"], recording_state="none"
@@ -296,7 +296,7 @@ class CrmPhonecall(models.Model):
         return SQL("%s", None if value is False and self._fields[name].type != "boolean" else value)
 
     @api.model
-    def _pbx_init_vals(self, pbx, conf, event, remote_e164, local_e164):
+    def _pbx_init_vals(self, conf, event, remote_e164, local_e164):
         """First event of a call: numbers, card, team, user. An unknown inbound caller's lead is
         left to the PBX events job (flag pbx_lead_pending): creating a lead runs the whole CRM
         (assignment, scoring, chatter), which has no place inside the PBX's request.
@@ -420,18 +420,12 @@ class CrmPhonecall(models.Model):
 
     def _pbx_reply(self):
         self.ensure_one()
-        return {"ok": True, "call_id": self.id, "match": self._pbx_match_dict()}
+        match = self._pbx_match(self._pbx_card_info(self._pbx_card()), self.lead_created)
+        return {"ok": True, "call_id": self.id, "match": match}
 
     def _pbx_card(self):
         self.ensure_one()
         return self.opportunity_id or self.partner_id
-
-    def _pbx_match_dict(self):
-        return self._pbx_card_dict(self._pbx_card(), created=self.lead_created)
-
-    @api.model
-    def _pbx_card_dict(self, card, created=False):
-        return self._pbx_match(self._pbx_card_info(card), created)
 
     @api.model
     def _pbx_match(self, card, created=False):
@@ -556,7 +550,7 @@ class CrmPhonecall(models.Model):
             if not self.user_id and card["user_id"]:
                 self.user_id = card["user_id"]
             return
-        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.caller_number, self.team_id)
+        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.team_id)
         self.write(
             {
                 "opportunity_id": lead.id,
@@ -655,7 +649,7 @@ class CrmPhonecall(models.Model):
     # -------------------------------------------------------------- auto lead
 
     @api.model
-    def _pbx_create_lead(self, pbx, number_e164, raw_number, team):
+    def _pbx_create_lead(self, pbx, number_e164, team):
         """The lead of an unknown caller, created with its salesperson (the team's assignment rules
         evaluated on the values). The salesperson is told by the pop-up of the PBX events job, not
         by Odoo's assignment e-mail rendered inside the webhook request."""
