@@ -6,6 +6,7 @@ from . import crm_duplicate_mixin
 from . import res_partner
 from . import crm_client_segment
 from . import crm_card_quality_mixin
+from . import crm_card_mixin
 from . import crm_mandatory_field
 from . import crm_card_score_rule
 from . import crm_card_quality_line

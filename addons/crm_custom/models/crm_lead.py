@@ -1,15 +1,15 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
-from . import crm_card_quality_mixin, crm_duplicate_mixin  # noqa: F401
+from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
 
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "crm.duplicate.mixin", "crm.card.quality.mixin"]
+    _inherit = ["crm.lead", "crm.card.mixin"]
 
     _duplicate_trigger_fields = ("phone", "mobile", "email_from", "partner_id", "company_id", "country_id")
     _duplicate_entity_column = "partner_id"
@@ -45,21 +45,6 @@ class CrmLead(models.Model):
 
     def _card_target(self):
         return "lead"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        leads = super().create(vals_list)
-        leads._card_check_mandatory()
-        leads._duplicate_guard()
-        leads._card_refresh_score()
-        return leads
-
-    def write(self, vals):
-        result = super().write(vals)
-        if any(fname in vals for fname in self._duplicate_trigger_fields):
-            self._duplicate_guard()
-        self._card_quality_after_write(vals)
-        return result
 
     def action_set_lost(self, **additional_values):
         """Refuse to lose a deal without a reason when its company asks for one."""

@@ -15,7 +15,7 @@ CLIENT_STATUS_HELP = (
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.duplicate.mixin", "crm.card.quality.mixin"]
+    _inherit = ["res.partner", "crm.card.mixin"]
 
     _duplicate_columns = {
         "phone": ("phone_sanitized", "phone_e164"),
@@ -225,21 +225,6 @@ class ResPartner(models.Model):
         if kind == "vat":
             return "t.parent_id IS NULL"
         return super()._duplicate_extra_where(kind)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        partners._card_check_mandatory()
-        partners._duplicate_guard()
-        partners._card_refresh_score()
-        return partners
-
-    def write(self, vals):
-        result = super().write(vals)
-        if any(fname in vals for fname in self._duplicate_trigger_fields):
-            self._duplicate_guard()
-        self._card_quality_after_write(vals)
-        return result
 
     def action_view_amount_due(self):
         self.ensure_one()
