@@ -149,18 +149,31 @@ class CrmPbx(models.Model):
     def _pbx_intake_config_cached(self):
         pbx = self.sudo()
         country = pbx.default_country_id or pbx.company_id.country_id
+        # active users of the PBX's company by extension (the lowest id when several share one)
+        self.env["res.users"].flush_model(["pbx_extension", "active", "company_id"])
+        self.env.cr.execute(
+            "SELECT pbx_extension, min(id) FROM res_users "
+            "WHERE pbx_extension IS NOT NULL AND company_id = %s AND active GROUP BY pbx_extension",
+            (pbx.company_id.id,),
+        )
+        extensions = frozendict(self.env.cr.fetchall())
+        queue_cron = self.env.ref("crm_telephony.ir_cron_pbx_queue", raise_if_not_found=False)
         return frozendict(
             id=pbx.id,
             company_id=pbx.company_id.id,
             country_code=country.code or None,
+            auto_lead=pbx.company_id.crm_phone_auto_lead,
             default_team_id=pbx.default_team_id.id or False,
             recording_policy=pbx.recording_policy,
             routes=frozendict({r.number_e164: r.team_id.id for r in pbx.route_ids if r.number_e164}),
+            extensions=extensions,
+            queue_cron_id=queue_cron.id if queue_cron else False,
         )
 
     def _pbx_intake_config(self):
-        """What the webhook needs of this PBX (company, country, routing, recording policy), cached
-        in the registry cache of each worker and cleared when a PBX, a route or a company changes."""
+        """What the webhook needs of this PBX (company, country, auto-lead setting, routing, recording
+        policy, users by extension, the PBX events job), cached in the registry cache of each worker and
+        cleared when a PBX, a route, a company setting or a user's extension changes."""
         self.ensure_one()
         return self._pbx_intake_config_cached()
 

@@ -11,7 +11,6 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from .crm_pbx import to_e164
 
@@ -45,6 +44,11 @@ STATE_COLUMNS = (
     "recording_state",
     "recording_url",
     "recording_ref",
+)
+# The intake's statements are plain strings built once from these constant column names: composing
+# them with SQL objects per event cost more Python time than PostgreSQL needs to run them.
+_LOCK_SQL = "SELECT id, {} FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE".format(
+    ", ".join(f'"{column}"' for column in STATE_COLUMNS)
 )
 # Card info read by the caller look-up, in this order.
 CARD_KEYS = ("model", "id", "name", "user_id", "user_extension", "team_id", "partner_id", "lead_id")
@@ -231,20 +235,13 @@ class CrmPhonecall(models.Model):
             row.update(vals)
             call_id = self._pbx_insert_row(conf, event, row)
         if vals.get("pbx_lead_pending") or vals.get("pbx_popup_pending") or vals.get("pbx_end_pending"):
-            self._pbx_wake_queue()
+            self._pbx_wake_queue(conf["queue_cron_id"])
         return {"ok": True, "call_id": call_id, "match": self._pbx_match(card, row["lead_created"])}
 
     @api.model
     def _pbx_lock_row(self, conf, external_id):
         """(state dict, card info) of the call, locked for this transaction; (None, None) when new."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, %s FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE",
-                SQL(", ").join(SQL.identifier(column) for column in STATE_COLUMNS),
-                conf["id"],
-                external_id,
-            )
-        )
+        self.env.cr.execute(_LOCK_SQL, (conf["id"], external_id))
         values = self.env.cr.fetchone()
         if not values:
             return None, None
@@ -274,16 +271,13 @@ class CrmPhonecall(models.Model):
             "write_date": now,
         }
         values.update((name, value) for name, value in row.items() if name in self._fields)
+        columns, params = self._pbx_sql_columns(values)
         self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO crm_phonecall (%s) VALUES (%s)
-                ON CONFLICT (pbx_id, external_call_id) DO NOTHING
-                RETURNING id
-                """,
-                SQL(", ").join(SQL.identifier(name) for name in values),
-                SQL(", ").join(self._pbx_sql_value(name, value) for name, value in values.items()),
-            )
+            "INSERT INTO crm_phonecall ({}) VALUES ({}) "  # noqa: S608 - column names of this model's fields
+            "ON CONFLICT (pbx_id, external_call_id) DO NOTHING RETURNING id".format(
+                ", ".join(columns), ", ".join(["%s"] * len(columns))
+            ),
+            params,
         )
         inserted = self.env.cr.fetchone()
         if not inserted:
@@ -292,8 +286,17 @@ class CrmPhonecall(models.Model):
         return inserted[0]
 
     @api.model
-    def _pbx_sql_value(self, name, value):
-        return SQL("%s", None if value is False and self._fields[name].type != "boolean" else value)
+    def _pbx_sql_columns(self, values):
+        """(quoted column names, parameters) of ``values`` for a raw statement on crm_phonecall; only
+        stored fields of this model are accepted (False is NULL except for booleans)."""
+        columns, params = [], []
+        for name, value in values.items():
+            field = self._fields[name]
+            if not field.store or field.type in ("one2many", "many2many"):
+                raise ValueError(f"not a column of crm_phonecall: {name}")
+            columns.append(f'"{name}"')
+            params.append(None if value is False and field.type != "boolean" else value)
+        return columns, params
 
     @api.model
     def _pbx_init_vals(self, conf, event, remote_e164, local_e164):
@@ -305,9 +308,7 @@ class CrmPhonecall(models.Model):
         inbound = event["direction"] == "inbound"
         card = self._pbx_find_card_info(conf["company_id"], remote_e164, with_lead=True)
         team_id = (conf["routes"].get(local_e164) or conf["default_team_id"]) if inbound else False
-        lead_pending = bool(
-            not card and inbound and self.env["res.company"].browse(conf["company_id"]).crm_phone_auto_lead
-        )
+        lead_pending = bool(not card and inbound and conf["auto_lead"])
         card = card or {}
         vals = {
             "name": _("Inbound call from %(number)s", number=remote_e164)
@@ -336,7 +337,7 @@ class CrmPhonecall(models.Model):
         extension = event.get("extension")
         if extension and extension != row["pbx_extension"]:
             vals["pbx_extension"] = extension
-            user_id = self._pbx_user_by_extension(extension, conf["company_id"])
+            user_id = conf["extensions"].get(extension)
             if user_id:
                 vals["user_id"] = user_id
         kind = event["event"]
@@ -375,45 +376,35 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _pbx_write_row(self, call_id, vals):
-        """One UPDATE of the call row (the ORM cache of the call is invalidated)."""
+        """One UPDATE of the call row; the ORM cache is dropped (clearing it whole is cheaper than
+        invalidating every field of one record, and the intake has nothing to flush)."""
         if not vals:
             return
         vals = dict(vals, write_date=fields.Datetime.now(), write_uid=self.env.uid)
-        assignments = SQL(", ").join(
-            SQL("%s = %s", SQL.identifier(name), self._pbx_sql_value(name, value))
-            for name, value in vals.items()
-        )
-        self.env.cr.execute(SQL("UPDATE crm_phonecall SET %s WHERE id = %s", assignments, call_id))
-        self.browse(call_id).invalidate_recordset()
-
-    @api.model
-    def _pbx_user_by_extension(self, extension, company_id):
-        """Active user of ``company_id`` with this PBX extension (the lowest id if several)."""
+        columns, params = self._pbx_sql_columns(vals)
         self.env.cr.execute(
-            "SELECT id FROM res_users WHERE pbx_extension = %s AND company_id = %s AND active "
-            "ORDER BY id LIMIT 1",
-            (extension, company_id),
+            "UPDATE crm_phonecall SET {} WHERE id = %s".format(  # noqa: S608 - column names of fields
+                ", ".join(f"{column} = %s" for column in columns)
+            ),
+            [*params, call_id],
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else False
+        self.env.invalidate_all()
 
     @api.model
-    def _pbx_wake_queue(self):
+    def _pbx_wake_queue(self, cron_id):
         """Wake the "PBX events" job: a trigger row per event (cheap), a NOTIFY to the cron workers
         only when no trigger was already waiting."""
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "crm_telephony.ir_cron_pbx_queue", raise_if_not_found=False
-        )
         if not cron_id:
             return
         now = fields.Datetime.now()
+        # (no create_uid/write_uid: two foreign-key checks per event for a row the cron deletes)
         self.env.cr.execute(
             """
-            INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, write_uid, create_date, write_date)
-            VALUES (%(cron)s, %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s)
+            INSERT INTO ir_cron_trigger (cron_id, call_at, create_date, write_date)
+            VALUES (%(cron)s, %(now)s, %(now)s, %(now)s)
             RETURNING (SELECT EXISTS (SELECT 1 FROM ir_cron_trigger WHERE cron_id = %(cron)s))
             """,
-            {"cron": cron_id, "now": now, "uid": self.env.uid},
+            {"cron": cron_id, "now": now},
         )
         if not self.env.cr.fetchone()[0]:
             self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)

@@ -14,6 +14,6 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "country_id" in vals:
-            self.env.registry.clear_cache()  # PBX intake configs read numbers with the company's country
+        if {"country_id", "crm_phone_auto_lead"}.intersection(vals):
+            self.env.registry.clear_cache()  # PBX intake configs hold the company's country and setting
         return res

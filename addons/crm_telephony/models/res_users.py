@@ -1,6 +1,9 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+# user fields the PBX intake config caches (users by extension)
+EXTENSION_FIELDS = {"pbx_extension", "active", "company_id"}
 
 
 class ResUsers(models.Model):
@@ -20,3 +23,25 @@ class ResUsers(models.Model):
             "This PBX extension is already used by another user of the same company.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if any(vals.get("pbx_extension") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return users
+
+    def write(self, vals):
+        res = super().write(vals)
+        if EXTENSION_FIELDS.intersection(vals) and (
+            "pbx_extension" in vals or any(user.pbx_extension for user in self)
+        ):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        had_extension = any(user.pbx_extension for user in self)
+        res = super().unlink()
+        if had_extension:
+            self.env.registry.clear_cache()
+        return res

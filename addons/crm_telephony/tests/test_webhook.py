@@ -198,6 +198,25 @@ class TestGenericWebhook(HttpCase):
         self.assertIsNone(reply["match"])
         self.assertEqual(self.env["crm.lead"].search_count([]), leads_before)
 
+    def test_setting_changes_apply_to_the_next_event(self):
+        """The webhook keeps the PBX configuration in a per-worker cache: a new extension, an archived
+        user and the auto-lead setting changed after a first call apply to the very next event."""
+        # a number on no card, so the call's user can only come from the extension
+        answered = {"timestamp": "2026-03-02T10:00:05Z", "extension": "703", "from": "+1 415 555 0192"}
+        self.post(self.event("call_answered", "c-30", **answered))
+        self.assertFalse(self.calls("c-30").user_id, "nobody has extension 703 yet")
+        self.bob.pbx_extension = "703"
+        self.post(self.event("call_answered", "c-31", **answered))
+        self.assertEqual(self.calls("c-31").user_id, self.bob)
+        self.bob.active = False
+        self.post(self.event("call_answered", "c-32", **answered))
+        self.assertFalse(self.calls("c-32").user_id, "an archived user takes no call")
+        self.company.crm_phone_auto_lead = False
+        self.post(self.event("call_started", "c-33", **{"from": "+1 415 555 0191"}))
+        self.run_job()
+        self.assertFalse(self.calls("c-33").opportunity_id)
+        self.assertFalse(self.env["crm.lead"].search([("phone_sanitized", "=", "+14155550191")]))
+
     def test_missed_call_then_answered_call(self):
         """A missed inbound call asks the card's user to call back today; an answered call closes it."""
         activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
