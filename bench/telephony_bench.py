@@ -345,22 +345,49 @@ def call_plan(count, partners, leads, prefix, seed=11):
     return [payload for _at, payload in timed]
 
 
-async def _post(port, body, token, due):
-    """One delivery on its own connection; the latency counts from ``due`` (the moment the PBX
-    wanted to send it), so time spent waiting for a free connection is included."""
+class _Delivery(asyncio.Protocol):
+    """One HTTP/1.0 request on its own connection, the whole reply collected until the server closes
+    it. A bare protocol instead of asyncio streams: the load generator shares the CPU with the
+    server, so it should spend as little of it as it can."""
+
+    def __init__(self, request, done):
+        self.request, self.done, self.chunks = request, done, []
+
+    def connection_made(self, transport):
+        transport.write(self.request)
+
+    def data_received(self, data):
+        self.chunks.append(data)
+
+    def connection_lost(self, exc):
+        if not self.done.done():
+            if exc:
+                self.done.set_exception(exc)
+            else:
+                self.done.set_result(b"".join(self.chunks))
+
+
+def _request(body, token):
+    return (
+        "POST /crm_telephony/v1/events HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def _post(port, request, due):
+    """One delivery of a prepared request on its own connection; the latency counts from ``due``
+    (the moment the PBX wanted to send it), so time spent waiting for a free connection is included."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
     try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(
-            (
-                "POST /crm_telephony/v1/events HTTP/1.0\r\nHost: 127.0.0.1\r\n"
-                f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode()
-            + body
+        transport, _protocol = await loop.create_connection(
+            lambda: _Delivery(request, done), "127.0.0.1", port
         )
-        await writer.drain()
-        reply = await asyncio.wait_for(reader.read(), 30)
-        writer.close()
+        try:
+            reply = await asyncio.wait_for(done, 30)
+        finally:
+            transport.close()
         head, _sep, payload = reply.partition(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         ok = status == 200 and json.loads(payload).get("ok") is True
@@ -376,28 +403,60 @@ async def _open_loop(port, token, events, rate, connections):
     that wait counts in their latency)."""
     results = []
     pool = asyncio.Semaphore(connections)
+    requests_ = [_request(json.dumps(payload).encode(), token) for payload in events]
 
-    async def fire(body, due):
+    async def fire(request, due):
         async with pool:
-            results.append(await _post(port, body, token, due))
+            results.append(await _post(port, request, due))
 
     tasks = []
     started = time.perf_counter()
-    for index, payload in enumerate(events):
+    for index, request in enumerate(requests_):
         due = started + index / rate
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(fire(json.dumps(payload).encode(), due)))
+        tasks.append(asyncio.create_task(fire(request, due)))
     await asyncio.gather(*tasks)
     return results, time.perf_counter() - started
+
+
+def cpu_seconds():
+    """CPU seconds used so far, per kind of process on this machine: the Odoo server (HTTP workers
+    and cron worker), PostgreSQL, this client, the rest (Linux: /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(("odoo_http", "odoo_cron", "postgres", "client", "other"), 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                cmdline = handle.read()
+        except OSError:
+            continue
+        fields = stat.rpartition(b")")[2].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(pid) == os.getpid():
+            kind = "client"
+        elif cmdline.startswith(b"postgres") or b"/postgres" in cmdline.split(b"\0")[0]:
+            kind = "postgres"
+        elif b"WorkerCron" in cmdline:  # worker titles need the setproctitle package
+            kind = "odoo_cron"
+        elif b"WorkerHTTP" in cmdline or b"bench_odoo_launcher" in cmdline:
+            kind = "odoo_http"
+        else:
+            kind = "other"
+        totals[kind] += used
+    return totals
 
 
 def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
     calls = int(seconds * rate) // 3
     events = call_plan(calls, partners, leads, prefix)
     cpu_before = time.process_time()
+    machine_before = cpu_seconds()
     results, duration = asyncio.run(_open_loop(port, token, events, rate, connections))
+    machine = {kind: used - machine_before[kind] for kind, used in cpu_seconds().items()}
     latencies = [latency for latency, _error in results]
     failures = [error for _latency, error in results if error]
     return {
@@ -410,6 +469,8 @@ def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", c
         "p99": pct(latencies, 0.99),
         "max": max(latencies),
         "client_cpu_seconds": time.process_time() - cpu_before,
+        # CPU milliseconds per event during the load, by process kind (2 cores = 2,000 ms per second)
+        "cpu_ms_per_event": {kind: round(used * 1000 / len(results), 2) for kind, used in machine.items()},
         "failures": failures,
     }
 
