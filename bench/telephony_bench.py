@@ -10,7 +10,8 @@
    existing and unknown numbers, and the naive ``replace(phone, ' ', '') ilike '%<last 8 digits>'`` scan
    (how OCA base_phone looks callers up) in the same run. Database time is measured server-side with
    ``EXPLAIN (ANALYZE)`` on the same statements; wall time (client side) is reported too.
-3. Webhook: starts a real Odoo server with ``--workers=2`` on 127.0.0.1 only (``-d`` without
+3. Webhook: starts a real Odoo server with ``--workers`` HTTP workers (default: 2 per core + 1, Odoo's
+   sizing rule) on 127.0.0.1 only (``-d`` without
    ``--db-filter``), sends a realistic call mix (see ``call_plan``) on an open-loop schedule at ``--rate``
    for ``--seconds`` with at most ``--connections`` deliveries in flight (latency counted from the due
    time), waits until the PBX events job has done its work (or, with ``--job-after-load``, starts a cron
@@ -226,13 +227,13 @@ def lookup_bench(pg, partners, leads, samples=2000, naive_samples=20):
     }
 
 
-def start_server(pg, port, cron_threads=1):
+def start_server(pg, port, cron_threads=1, workers=2):
     import odoo
 
     cmd = suite.odoo_command(
         pg,
         DB,
-        "--workers=2",
+        f"--workers={workers}",
         f"--max-cron-threads={cron_threads}",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
@@ -565,6 +566,12 @@ def main():
         action="store_true",
         help="no cron worker during the load (the webhook alone); one is started afterwards to drain the job",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="Odoo HTTP workers (default: Odoo's sizing rule, 2 per CPU core + 1)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
         "--reuse",
@@ -578,7 +585,7 @@ def main():
     pg = suite.Postgres()
     pg.ensure()
     server = None
-    summary = {"cpu_cores": os.cpu_count()}
+    summary = {"cpu_cores": os.cpu_count(), "workers": args.workers}
     try:
         if not args.reuse:
             base, _built = suite.build_base(pg, suite.dependencies())
@@ -605,7 +612,7 @@ def main():
             conn.commit()
         pbx_id, token = setup_pbx()
         port = suite.free_port()
-        server = start_server(pg, port, cron_threads=0 if args.job_after_load else 1)
+        server = start_server(pg, port, cron_threads=0 if args.job_after_load else 1, workers=args.workers)
         webhook_bench(port, token, 3, 20, args.partners, args.leads, prefix="warmup")
         if not args.job_after_load:
             wait_for_queue(pg)
@@ -619,7 +626,7 @@ def main():
         if args.job_after_load:
             server.terminate()
             server.wait(30)
-            server = start_server(pg, port)
+            server = start_server(pg, port, workers=args.workers)
         drain = wait_for_queue(pg)
         print(f"PBX events job: queue empty {drain:.1f} s after the last reply", flush=True)
         dup_statuses = parallel_duplicates(port, token)
