@@ -44,7 +44,11 @@ STATE_COLUMNS = (
     "recording_state",
     "recording_url",
     "recording_ref",
+    "pbx_lead_pending",
+    "pbx_popup_pending",
+    "pbx_end_pending",
 )
+PENDING_FLAGS = ("pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending")
 # The intake's statements are plain strings built once from these constant column names: composing
 # them with SQL objects per event cost more Python time than PostgreSQL needs to run them.
 _LOCK_SQL = "SELECT id, {} FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE".format(
@@ -234,7 +238,10 @@ class CrmPhonecall(models.Model):
             vals.update(self._pbx_merge_vals(conf, row, event))
             row.update(vals)
             call_id = self._pbx_insert_row(conf, event, row)
-        if vals.get("pbx_lead_pending") or vals.get("pbx_popup_pending") or vals.get("pbx_end_pending"):
+        # Wake the job whenever the call has work left, not only when this event flagged it: the job
+        # skips a row this request holds locked, and may finish (deleting the triggers it saw) before
+        # this request commits.
+        if any(vals.get(flag, row[flag]) for flag in PENDING_FLAGS):
             self._pbx_wake_queue(conf["queue_cron_id"])
         return {"ok": True, "call_id": call_id, "match": self._pbx_match(card, row["lead_created"])}
 

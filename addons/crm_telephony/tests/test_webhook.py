@@ -276,6 +276,21 @@ class TestGenericWebhook(HttpCase):
         self.assertFalse(call.pbx_end_pending, "a repeated delivery leaves no work")
         self.assertEqual(len(self.notes(self.client, call)), 1)
 
+    def test_repeated_delivery_of_a_pending_call_wakes_the_job(self):
+        """A job run that skipped the call (locked by a delivery in progress) deletes the triggers it
+        saw when it ends; the delivery, though it changes nothing, wakes the job again."""
+        cron = self.env.ref("crm_telephony.ir_cron_pbx_queue")
+        ended = self.event("call_ended", "c-15", talk_seconds=5, outcome="answered")
+        self.post(ended)
+        self._wait_remaining_requests()
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        self.post(ended)
+        self._wait_remaining_requests()
+        self.assertTrue(self.calls("c-15").pbx_end_pending)
+        self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))
+        self.run_job()
+        self.assertEqual(len(self.notes(self.client, self.calls("c-15"))), 1)
+
     def test_popup_skipped_when_the_call_ended_before_the_job(self):
         """A pop-up still pending when the call has already ended is not shown."""
         bus_before = self.env["bus.bus"].search_count([("message", "like", "web_notify")])
