@@ -424,10 +424,10 @@ async def _open_loop(port, token, events, rate, connections):
 
 
 def cpu_seconds():
-    """CPU seconds used so far, per kind of process on this machine: the Odoo server (HTTP workers
-    and cron worker), PostgreSQL, this client, the rest (Linux: /proc)."""
+    """{pid: (kind, CPU seconds used so far)} of the processes on this machine; kinds: the Odoo server
+    (HTTP workers and cron worker), PostgreSQL, this client, the rest (Linux: /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
-    totals = dict.fromkeys(("odoo_http", "odoo_cron", "postgres", "client", "other"), 0.0)
+    used_by_pid = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -448,7 +448,16 @@ def cpu_seconds():
             kind = "odoo_http"
         else:
             kind = "other"
-        totals[kind] += used
+        used_by_pid[pid] = (kind, used)
+    return used_by_pid
+
+
+def cpu_used_since(before):
+    """CPU seconds per kind used since the ``before`` snapshot by the processes alive now (a process
+    that ended meanwhile is not counted)."""
+    totals = dict.fromkeys(("odoo_http", "odoo_cron", "postgres", "client", "other"), 0.0)
+    for pid, (kind, used) in cpu_seconds().items():
+        totals[kind] += used - before.get(pid, (kind, 0.0))[1]
     return totals
 
 
@@ -458,7 +467,7 @@ def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", c
     cpu_before = time.process_time()
     machine_before = cpu_seconds()
     results, duration = asyncio.run(_open_loop(port, token, events, rate, connections))
-    machine = {kind: used - machine_before[kind] for kind, used in cpu_seconds().items()}
+    machine = cpu_used_since(machine_before)
     latencies = [latency for latency, _error in results]
     failures = [error for _latency, error in results if error]
     return {
