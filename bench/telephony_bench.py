@@ -6,7 +6,7 @@
 1. Builds a throwaway database ``crmsuite_bench_telephony`` from the cached dependency database of
    ``scripts/suite.py`` and installs crm_custom + crm_telephony in it.
 2. Look-up: generates partners and leads with set-based SQL (INSERT ... SELECT generate_series), then times
-   ``crm.phonecall._pbx_find_card`` (the production code path, through the ORM registry) on random
+   ``crm.phonecall._pbx_find_card_info`` (the look-up endpoint's code path, through the registry) on random
    existing and unknown numbers, and the naive ``replace(phone, ' ', '') ilike '%<last 8 digits>'`` scan
    (how OCA base_phone looks callers up) in the same run. Database time is measured server-side with
    ``EXPLAIN (ANALYZE)`` on the same statements; wall time (client side) is reported too.
@@ -178,7 +178,7 @@ def lookup_bench(pg, partners, leads, samples=2000, naive_samples=20):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         pbx = env["crm.pbx"].create({"name": "Bench lookup", "default_country_id": env.ref("base.us").id})
-        pbx._pbx_intake_config()  # cached from here on, as in a worker
+        company_id = pbx._pbx_intake_config()["company_id"]  # cached from here on, as in a worker
         calls = env["crm.phonecall"]
         # server-side time of the statements the method runs
         executed = []
@@ -192,13 +192,13 @@ def lookup_bench(pg, partners, leads, samples=2000, naive_samples=20):
             type(cr).execute = recording_execute
             try:
                 executed.clear()
-                calls._pbx_find_card(pbx, number)
+                calls._pbx_find_card_info(company_id, number)
             finally:
                 type(cr).execute = real_execute
             db_times.append(sum(explain_ms(cr._cnx.cursor(), str(q), p) for q, p in executed))
         for number in numbers:
             started = time.perf_counter()
-            card = calls._pbx_find_card(pbx, number)
+            card = calls._pbx_find_card_info(company_id, number)
             wall.append((time.perf_counter() - started) * 1000)
             found += bool(card)
         naive = []

@@ -232,16 +232,7 @@ class CrmPbx(models.Model):
             return False
         return hmac.compare_digest(self._zadarma_signature(text), signature)
 
-    # ---------------------------------------------------------------- routing
-
-    def _route_team(self, dialled_e164):
-        """Sales team for a call to ``dialled_e164``: its routing line, else the PBX's default team."""
-        self.ensure_one()
-        if dialled_e164:
-            route = self.route_ids.filtered(lambda r: r.number_e164 == dialled_e164)[:1]
-            if route:
-                return route.team_id
-        return self.default_team_id
+    # --------------------------------------------------------------- numbers
 
     def _to_e164(self, number):
         """E.164 form of ``number`` read with the PBX's default country; False when it cannot be parsed."""

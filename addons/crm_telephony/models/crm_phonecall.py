@@ -208,16 +208,11 @@ class CrmPhonecall(models.Model):
         conf = pbx._pbx_intake_config()
         self.env.flush_all()  # the intake reads and writes with SQL (nothing to flush in a webhook request)
         if event["event"] == "recording_ready":
-            self.env.cr.execute(
-                "SELECT id FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE",
-                (pbx.id, event["call_id"]),
-            )
-            row = self.env.cr.fetchone()
+            row, card = self._pbx_lock_row(conf, event["call_id"])
             if not row:
                 raise PbxEventError(_("Unknown call %(call)s.", call=event["call_id"]), status=404)
-            call = self.browse(row[0]).with_context(mail_notrack=True)
-            call._pbx_apply_recording(event)
-            return call._pbx_reply()
+            self.browse(row["id"]).with_context(mail_notrack=True)._pbx_apply_recording(event)
+            return {"ok": True, "call_id": row["id"], "match": self._pbx_match(card, row["lead_created"])}
         inbound = event["direction"] == "inbound"
         remote, local = (event["from"], event["to"]) if inbound else (event["to"], event["from"])
         remote_e164 = to_e164(remote, conf["country_code"])
@@ -416,11 +411,6 @@ class CrmPhonecall(models.Model):
         if not self.env.cr.fetchone()[0]:
             self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)
 
-    def _pbx_reply(self):
-        self.ensure_one()
-        match = self._pbx_match(self._pbx_card_info(self._pbx_card()), self.lead_created)
-        return {"ok": True, "call_id": self.id, "match": match}
-
     def _pbx_card(self):
         self.ensure_one()
         return self.opportunity_id or self.partner_id
@@ -438,23 +428,6 @@ class CrmPhonecall(models.Model):
             "user_id": card["user_id"] or None,
             "user_extension": card["user_extension"] or None,
             "url": f"{self.get_base_url()}/odoo/{card['model']}/{card['id']}",
-        }
-
-    @api.model
-    def _pbx_card_info(self, card):
-        """Card info dict of a partner or lead record (see _pbx_find_card_info)."""
-        if not card:
-            return None
-        lead = card if card._name == "crm.lead" else self.env["crm.lead"]
-        return {
-            "model": card._name,
-            "id": card.id,
-            "name": card.display_name,
-            "user_id": card.user_id.id,
-            "user_extension": card.user_id.pbx_extension,
-            "team_id": card.team_id.id if "team_id" in card._fields else False,
-            "partner_id": lead.partner_id.id if lead else card.id,
-            "lead_id": lead.id,
         }
 
     @api.model
@@ -626,14 +599,6 @@ class CrmPhonecall(models.Model):
             params,
         )
         return self._pbx_card_row(self.env.cr.fetchone())
-
-    @api.model
-    def _pbx_find_card(self, pbx, number_e164):
-        """The partner or open lead record of ``number_e164`` (see _pbx_find_card_info)."""
-        card = self._pbx_find_card_info(pbx._pbx_intake_config()["company_id"], number_e164)
-        if not card:
-            return self.env["res.partner"]
-        return self.env[card["model"]].browse(card["id"])
 
     @api.model
     def _pbx_lookup(self, pbx, number):
