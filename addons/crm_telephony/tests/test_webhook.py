@@ -1,9 +1,10 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.tests import HttpCase, tagged
 
 from .common import setup_telephony
@@ -290,6 +291,34 @@ class TestGenericWebhook(HttpCase):
         self.assertTrue(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]))
         self.run_job()
         self.assertEqual(len(self.notes(self.client, self.calls("c-15"))), 1)
+
+    def _cron_notifications(self, listener):
+        time.sleep(0.2)
+        listener._cnx.poll()
+        payloads = [n.payload for n in listener._cnx.notifies]
+        listener._cnx.notifies.clear()
+        return payloads
+
+    def test_job_run_leaving_triggers_wakes_the_cron_workers_again(self):
+        """Triggers added during a run outlive it (Odoo deletes only older ones): the run then asks the
+        cron workers, listening on the postgres database, to look for ready jobs again at once."""
+        cron = self.env.ref("crm_telephony.ir_cron_pbx_queue")
+        queue = self.env["crm.phonecall"].with_context(cron_id=cron.id)
+        listener = sql_db.db_connect("postgres").cursor()
+        try:
+            listener.execute("LISTEN cron_trigger")
+            listener.commit()
+            self.env.cr.postcommit.clear()
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+            queue._pbx_rewake_after_run()
+            self.env.cr.postcommit.run()
+            self.assertNotIn(self.env.cr.dbname, self._cron_notifications(listener), "no trigger left")
+            self.env["ir.cron.trigger"].create({"cron_id": cron.id, "call_at": fields.Datetime.now()})
+            queue._pbx_rewake_after_run()
+            self.env.cr.postcommit.run()
+            self.assertIn(self.env.cr.dbname, self._cron_notifications(listener))
+        finally:
+            listener.close()
 
     def test_popup_skipped_when_the_call_ended_before_the_job(self):
         """A pop-up still pending when the call has already ended is not shown."""
