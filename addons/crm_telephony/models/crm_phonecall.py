@@ -735,7 +735,8 @@ class CrmPhonecall(models.Model):
         # no assignment e-mail per missed call: the to-do is in the user's activities
         activity = target.with_context(mail_activity_quick_update=True).activity_schedule(
             "crm_telephony.mail_activity_type_call_back",
-            date_deadline=fields.Date.context_today(self),
+            # "today" of the user who has to call back, not of the server or of the job's user
+            date_deadline=fields.Date.context_today(self.with_context(tz=user.tz or "UTC")),
             summary=_("Call back %(number)s", number=self.remote_e164),
             user_id=user.id,
         )

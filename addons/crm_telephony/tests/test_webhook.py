@@ -3,6 +3,9 @@
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+import pytz
 
 from odoo import fields, sql_db
 from odoo.tests import HttpCase, tagged
@@ -219,14 +222,16 @@ class TestGenericWebhook(HttpCase):
         self.assertFalse(self.env["crm.lead"].search([("phone_sanitized", "=", "+14155550191")]))
 
     def test_missed_call_then_answered_call(self):
-        """A missed inbound call asks the card's user to call back today; an answered call closes it."""
+        """A missed inbound call asks the card's user to call back today (in that user's timezone);
+        an answered call closes it."""
+        self.alice.tz = "Pacific/Kiritimati"  # UTC+14: most of the day, not the server's date
         activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
         self.post(self.event("call_ended", "c-8", talk_seconds=0, outcome="no_answer"))
         self.run_job()
         activity = self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.alice)
-        self.assertEqual(activity.date_deadline, fields.Date.today())
+        self.assertEqual(activity.date_deadline, datetime.now(pytz.timezone("Pacific/Kiritimati")).date())
         self.post(
             self.event(
                 "call_ended",
