@@ -121,6 +121,9 @@ class TestGenericWebhook(HttpCase):
         HttpCase serialises requests through the test cursor; true database parallelism is
         proven by bench/webhook_bench.py against a server with workers (docs/benchmarks.md)."""
         payload = self.event("call_ended", "c-3", talk_seconds=10, outcome="answered")
+        # url_open flushes the test cursor first; do it once here, not from 20 client threads at once
+        # (a pending tracking message was then finalised by several threads together)
+        self.env.cr.flush()
         with ThreadPoolExecutor(max_workers=20) as pool:
             replies = list(pool.map(lambda _i: self.post(payload), range(20)))
         self.run_job()
