@@ -23,12 +23,14 @@
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import random
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -409,7 +411,10 @@ async def _open_loop(port, token, events, rate, connections):
 
     async def fire(request, due):
         async with pool:
+            lags.append((time.perf_counter() - due) * 1000)
             results.append(await _post(port, request, due))
+
+    lags = []
 
     tasks = []
     started = time.perf_counter()
@@ -420,7 +425,32 @@ async def _open_loop(port, token, events, rate, connections):
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(fire(request, due)))
     await asyncio.gather(*tasks)
-    return results, time.perf_counter() - started
+    return results, time.perf_counter() - started, lags
+
+
+def _odoo_kind(cmdline):
+    if b"WorkerCron" in cmdline:  # worker titles need the setproctitle package
+        return "odoo_cron"
+    if b"WorkerHTTP" in cmdline or b"bench_odoo_launcher" in cmdline:
+        return "odoo_http"
+    return None
+
+
+def _pg_backends(cr):
+    """{PostgreSQL backend pid: kind of the Odoo process it serves} (Odoo names its connections
+    ``odoo-<pid>``); the other PostgreSQL processes (autovacuum, WAL writer, checkpointer...) count as
+    ``postgres_other``."""
+    kinds = {}
+    cr.execute("SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE 'odoo-%%'")
+    for pid, app in cr.fetchall():
+        try:
+            with open(f"/proc/{app[5:]}/cmdline", "rb") as handle:
+                kind = _odoo_kind(handle.read())
+        except (OSError, ValueError):
+            kind = None
+        if kind:
+            kinds[str(pid)] = "postgres_" + kind[5:]
+    return kinds
 
 
 def cpu_seconds():
@@ -441,33 +471,85 @@ def cpu_seconds():
         if int(pid) == os.getpid():
             kind = "client"
         elif cmdline.startswith(b"postgres") or b"/postgres" in cmdline.split(b"\0")[0]:
-            kind = "postgres"
-        elif b"WorkerCron" in cmdline:  # worker titles need the setproctitle package
-            kind = "odoo_cron"
-        elif b"WorkerHTTP" in cmdline or b"bench_odoo_launcher" in cmdline:
-            kind = "odoo_http"
+            kind = "postgres_other"
+            # the time of ended backends is added to the postmaster's cutime + cstime when reaped
+            used_by_pid[pid + "/ended"] = ("postgres_ended", (int(fields[13]) + int(fields[14])) / tick)
         else:
-            kind = "other"
+            kind = _odoo_kind(cmdline) or "other"
         used_by_pid[pid] = (kind, used)
     return used_by_pid
 
 
-def cpu_used_since(before):
-    """CPU seconds per kind used since the ``before`` snapshot by the processes alive now (a process
-    that ended meanwhile is not counted)."""
-    totals = dict.fromkeys(("odoo_http", "odoo_cron", "postgres", "client", "other"), 0.0)
-    for pid, (kind, used) in cpu_seconds().items():
-        totals[kind] += used - before.get(pid, (kind, 0.0))[1]
-    return totals
+def machine_ticks():
+    """Machine-wide CPU time (Linux /proc/stat): busy, idle and stolen by the hypervisor."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values[:8]
+    return {"busy": user + nice + system + irq + softirq, "idle": idle + iowait, "steal": steal}
 
 
-def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
+class CpuSampler:
+    """CPU seconds by process kind over a period, sampled every second in a thread: PostgreSQL
+    backends come and go (the cron worker closes its connections after each run), so each one is
+    attributed to the Odoo process it served while it was alive."""
+
+    KINDS = (
+        "odoo_http",
+        "odoo_cron",
+        "postgres_http",
+        "postgres_cron",
+        "postgres_ended",
+        "postgres_other",
+        "client",
+        "other",
+    )
+
+    def __init__(self, pg):
+        self.conn = pg.connect("postgres")
+        self.conn.autocommit = True
+        self.first, self.last = cpu_seconds(), {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        with self.conn.cursor() as cr:
+            kinds = _pg_backends(cr)
+        for pid, (kind, used) in cpu_seconds().items():
+            self.last[pid] = (kinds.get(pid, self.last.get(pid, (kind,))[0]), used)
+
+    def _run(self):
+        while not self.stop.wait(1.0):
+            self._sample()
+
+    def totals(self):
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        self.conn.close()
+        totals = dict.fromkeys(self.KINDS, 0.0)
+        for pid, (kind, used) in self.last.items():
+            totals[kind] += used - self.first.get(pid, (kind, 0.0))[1]
+        return totals
+
+
+def webhook_bench(pg, port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
     calls = int(seconds * rate) // 3
     events = call_plan(calls, partners, leads, prefix)
     cpu_before = time.process_time()
-    machine_before = cpu_seconds()
-    results, duration = asyncio.run(_open_loop(port, token, events, rate, connections))
-    machine = cpu_used_since(machine_before)
+    sampler, ticks_before = CpuSampler(pg), machine_ticks()
+    # the load generator must not stall: no cyclic garbage collection of the Odoo registry this
+    # process loaded for the set-up (its full collections took tens of milliseconds) during the load
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        results, duration, lags = asyncio.run(_open_loop(port, token, events, rate, connections))
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    machine = sampler.totals()
+    ticks = {key: value - ticks_before[key] for key, value in machine_ticks().items()}
     latencies = [latency for latency, _error in results]
     failures = [error for _latency, error in results if error]
     return {
@@ -479,9 +561,15 @@ def webhook_bench(port, token, seconds, rate, partners, leads, prefix="bench", c
         "p95": pct(latencies, 0.95),
         "p99": pct(latencies, 0.99),
         "max": max(latencies),
+        # client health: how late deliveries left (waiting for one of the --connections in flight
+        # included); a late start is part of the latency above
+        "send_lag_p95": pct(lags, 0.95),
+        "send_lag_max": max(lags),
         "client_cpu_seconds": time.process_time() - cpu_before,
         # CPU milliseconds per event during the load, by process kind (2 cores = 2,000 ms per second)
         "cpu_ms_per_event": {kind: round(used * 1000 / len(results), 2) for kind, used in machine.items()},
+        # share of the machine's CPU time during the load (steal: taken by the hypervisor)
+        "machine_share": {key: round(value / sum(ticks.values()), 3) for key, value in ticks.items()},
         "failures": failures,
     }
 
@@ -636,14 +724,14 @@ def main():
         vacuum(pg, "res_partner", "crm_lead", "crm_phonecall", "ir_cron_trigger", "mail_message")
         port = suite.free_port()
         server = start_server(pg, port, cron_threads=0 if args.job_after_load else 1, workers=args.workers)
-        webhook_bench(port, token, 3, 20, args.partners, args.leads, prefix="warmup")
+        webhook_bench(pg, port, token, 3, 20, args.partners, args.leads, prefix="warmup")
         if not args.job_after_load:
             wait_for_queue(pg)
         with contextlib.closing(pg.connect(DB)) as conn, conn.cursor() as cr:
             cr.execute("SELECT now() at time zone 'UTC'")
             started_at = cr.fetchone()[0]
         hook = webhook_bench(
-            port, token, args.seconds, args.rate, args.partners, args.leads, connections=args.connections
+            pg, port, token, args.seconds, args.rate, args.partners, args.leads, connections=args.connections
         )
         print(json.dumps({k: v for k, v in hook.items() if k != "failures"}, indent=1), flush=True)
         if args.job_after_load:
