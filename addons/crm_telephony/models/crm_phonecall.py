@@ -3,13 +3,15 @@
 import logging
 import random
 from ast import literal_eval
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 from psycopg2 import OperationalError
 from psycopg2.errors import SerializationFailure
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, sql_db
 from odoo.exceptions import UserError
 
 from .crm_pbx import to_e164
@@ -202,9 +204,10 @@ class CrmPhonecall(models.Model):
         ``event`` keys: event, call_id, direction (inbound/outbound), from, to, extension,
         timestamp (naive UTC datetime), talk_seconds, outcome, recording_url, recording_ref.
         The call row is read and locked by one SELECT ... FOR UPDATE (or inserted with its whole
-        first state), so duplicated or concurrent deliveries of one call are applied one after the
-        other; a delivery that loses a race gets a serialization failure and Odoo replays it.
+        first state), so duplicated or concurrent deliveries of one call, and the PBX events job,
+        are applied one after the other (see ``_pbx_read_committed``).
         """
+        self._pbx_read_committed()
         conf = pbx._pbx_intake_config()
         self.env.flush_all()  # the intake reads and writes with SQL (nothing to flush in a webhook request)
         if event["event"] == "recording_ready":
@@ -219,26 +222,56 @@ class CrmPhonecall(models.Model):
         if not remote_e164:
             raise PbxEventError(_("Unparseable phone number: %(number)s", number=remote))
         row, card = self._pbx_lock_row(conf, event["call_id"])
-        if row:
+        call_id = None
+        if not row:
+            local_e164 = to_e164(local, conf["country_code"])
+            vals, card = self._pbx_init_vals(conf, event, remote_e164, local_e164)
+            new_row = dict.fromkeys(STATE_COLUMNS, False)
+            new_row.update(
+                vals, direction="in" if inbound else "out", date=event["timestamp"], recording_state="none"
+            )
+            vals.update(self._pbx_merge_vals(conf, new_row, event))
+            new_row.update(vals)
+            call_id = self._pbx_insert_row(conf, event, new_row)
+            if call_id:
+                row = new_row
+            else:
+                # another delivery of this call inserted it first and has committed: merge into it
+                row, card = self._pbx_lock_row(conf, event["call_id"])
+                if not row:  # not visible in this transaction's snapshot: the PBX retries
+                    raise PbxEventError(
+                        _("Concurrent delivery of call %(call)s, retry.", call=event["call_id"]), 409
+                    )
+        if not call_id:
             vals = self._pbx_merge_vals(conf, row, event)
             self._pbx_write_row(row["id"], vals)
             call_id = row["id"]
-        else:
-            local_e164 = to_e164(local, conf["country_code"])
-            vals, card = self._pbx_init_vals(conf, event, remote_e164, local_e164)
-            row = dict.fromkeys(STATE_COLUMNS, False)
-            row.update(
-                vals, direction="in" if inbound else "out", date=event["timestamp"], recording_state="none"
-            )
-            vals.update(self._pbx_merge_vals(conf, row, event))
-            row.update(vals)
-            call_id = self._pbx_insert_row(conf, event, row)
         # Wake the job whenever the call has work left, not only when this event flagged it: the job
         # skips a row this request holds locked, and may finish (deleting the triggers it saw) before
         # this request commits.
         if any(vals.get(flag, row[flag]) for flag in PENDING_FLAGS):
             self._pbx_wake_queue(conf["queue_cron_id"])
         return {"ok": True, "call_id": call_id, "match": self._pbx_match(card, row["lead_created"])}
+
+    @api.model
+    def _pbx_read_committed(self):
+        """Run the webhook's transaction in READ COMMITTED instead of Odoo's REPEATABLE READ.
+
+        The intake locks the call's row; when the PBX events job or another delivery of the same call
+        holds that lock, the intake waits. Under REPEATABLE READ the wait would end in a
+        serialization failure (the row changed after the transaction's snapshot) and Odoo would replay
+        the whole request after a random pause of up to 2 seconds; under READ COMMITTED the locking
+        read returns the row as just committed and the event is merged into it. The request has only
+        read so far (its token, the PBX's configuration), so its transaction is restarted at the new
+        level; the next request on that connection gets Odoo's level again. Test cursors are left
+        as they are: the TestCursor an HttpCase shares with its server, and the TransactionCase
+        cursor, whose rollback the test framework replaces on the instance."""
+        cr = self.env.cr
+        if type(cr) is not sql_db.Cursor or "rollback" in vars(cr):
+            return
+        if cr._cnx.isolation_level != ISOLATION_LEVEL_READ_COMMITTED:
+            cr.rollback()
+            cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
 
     @api.model
     def _pbx_lock_row(self, conf, external_id):
@@ -258,7 +291,8 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _pbx_insert_row(self, conf, event, row):
-        """INSERT the new call with its whole first state; returns its id."""
+        """INSERT the new call with its whole first state; returns its id, or None when another
+        delivery of the same call inserted it first."""
         now = fields.Datetime.now()
         values = {
             "pbx_id": conf["id"],
@@ -282,10 +316,7 @@ class CrmPhonecall(models.Model):
             params,
         )
         inserted = self.env.cr.fetchone()
-        if not inserted:
-            # another delivery of this call was committed meanwhile: the PBX retries
-            raise PbxEventError(_("Concurrent delivery of call %(call)s, retry.", call=event["call_id"]), 409)
-        return inserted[0]
+        return inserted[0] if inserted else None
 
     @api.model
     def _pbx_sql_columns(self, values):
@@ -444,13 +475,15 @@ class CrmPhonecall(models.Model):
     # ------------------------------------------------------ PBX events job
 
     @api.model
-    def _cron_pbx_process_queue(self, limit=200):
+    def _cron_pbx_process_queue(self, limit=200, batch_size=10):
         """Side effects of the webhook events, out of the request: the unknown caller's lead,
         pop-ups, one chatter line per ended call, call-back activities scheduled or closed.
 
-        Woken by each event that leaves work. Calls are taken one at a time with SKIP LOCKED (several
-        cron workers share the queue) and, when run by the cron, committed one by one, so a call row
-        is never locked for longer than its own processing: the webhook keeps answering meanwhile."""
+        Woken by each event that leaves work. Calls are taken by batches of ``batch_size`` with SKIP
+        LOCKED (several cron workers share the queue) and, when run by the cron, each batch is
+        committed on its own: a call row stays locked only while its batch is processed (tens of
+        milliseconds), the webhook keeps answering meanwhile. Batches share the set-up of their
+        chatter lines, call backs and pop-ups, so the job keeps up with a busy PBX."""
         commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
         done = conflicts = 0
         while done < limit:
@@ -460,43 +493,31 @@ class CrmPhonecall(models.Model):
                     SELECT id FROM crm_phonecall
                      WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
                      ORDER BY id
-                     LIMIT 1
+                     LIMIT %s
                        FOR UPDATE SKIP LOCKED
-                    """
+                    """,
+                    (min(batch_size, limit - done),),
                 )
             except SerializationFailure:
-                # the webhook updated that call after this transaction began: start a fresh one
+                # the webhook updated one of those calls after this transaction began: start a fresh one
                 conflicts += 1
                 if not commit or conflicts > 50:
                     raise
                 self.env.cr.rollback()
                 continue
-            row = self.env.cr.fetchone()
-            if not row:
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
                 break
-            call = self.browse(row[0]).with_context(mail_notrack=True)
-            call = call.with_company(call.company_id)
-            try:
-                with self.env.cr.savepoint():
-                    if call.pbx_lead_pending:
-                        call._pbx_link_or_create_lead()
-                    if call.pbx_popup_pending and (call.lead_created or not call.end_time):
-                        call._pbx_popup()
-                    if call.pbx_end_pending:
-                        call._pbx_after_end()
-            except OperationalError:
-                raise  # concurrency: the cron runs the job again
-            except Exception:
-                _logger.exception("PBX events job: call %s could not be processed", call.id)
+            self.browse(ids).with_context(mail_notrack=True)._pbx_process_pending()
             self.env.cr.execute(
                 "UPDATE crm_phonecall SET pbx_lead_pending = FALSE, pbx_popup_pending = FALSE, "
-                "pbx_end_pending = FALSE WHERE id = %s",
-                (call.id,),
+                "pbx_end_pending = FALSE WHERE id = ANY(%s)",
+                (ids,),
             )
-            call.invalidate_recordset(["pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending"])
-            done += 1
+            self.browse(ids).invalidate_recordset(list(PENDING_FLAGS))
+            done += len(ids)
             if commit:
-                # one call per transaction (cron only): a call row is never locked for long
+                # one batch per transaction (cron only): call rows are never locked for long
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute(
             "SELECT count(*) FROM crm_phonecall "
@@ -506,6 +527,32 @@ class CrmPhonecall(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         self._pbx_rewake_after_run()
         return done
+
+    def _pbx_process_pending(self):
+        """The pending work of these calls, all together in a savepoint; if that fails, call by call,
+        so that one call that cannot be processed (logged) does not hold back the others."""
+        try:
+            with self.env.cr.savepoint():
+                for company, calls in self.grouped("company_id").items():
+                    calls.with_company(company)._pbx_process_pending_batch()
+        except OperationalError:
+            raise  # concurrency: the cron runs the job again
+        except Exception:
+            if len(self) == 1:
+                _logger.exception("PBX events job: call %s could not be processed", self.id)
+                return
+            for call in self:
+                call._pbx_process_pending()
+
+    def _pbx_process_pending_batch(self):
+        for call in self.filtered("pbx_lead_pending"):
+            call._pbx_link_or_create_lead()
+        for call in self.filtered(lambda c: c.pbx_popup_pending and (c.lead_created or not c.end_time)):
+            call._pbx_popup()
+        ended = self.filtered("pbx_end_pending")
+        ended._pbx_log_on_card()
+        ended.filtered(lambda c: c.direction == "in" and c.outcome in UNANSWERED)._pbx_schedule_callback()
+        ended.filtered(lambda c: c.outcome == "answered")._pbx_close_callbacks()
 
     @api.model
     def _pbx_rewake_after_run(self):
@@ -546,16 +593,6 @@ class CrmPhonecall(models.Model):
                 "pbx_popup_pending": True,
             }
         )
-
-    def _pbx_after_end(self):
-        """An ended call: one chatter line on the card; a call back for a missed inbound call, or
-        the call backs of that number closed by an answered call."""
-        self.ensure_one()
-        self._pbx_log_on_card()
-        if self.direction == "in" and self.outcome in UNANSWERED:
-            self._pbx_schedule_callback()
-        elif self.outcome == "answered":
-            self._pbx_close_callbacks()
 
     # ---------------------------------------------------------- caller lookup
 
@@ -695,67 +732,106 @@ class CrmPhonecall(models.Model):
     # ---------------------------------------------------------------- chatter
 
     def _pbx_log_on_card(self):
-        """One chatter line per call on the card (or on the call when it has none)."""
-        self.ensure_one()
-        if self.card_logged:
+        """One chatter line per call on its card (or on the call when it has none), logged in
+        batches: one message creation per card model instead of one per call."""
+        calls = self.filtered(lambda call: not call.card_logged)
+        if not calls:
             return
-        target = self._pbx_card() or self
-        direction = _("Inbound") if self.direction == "in" else _("Outbound")
-        outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(self.outcome, "")
-        body = Markup("<p>%s</p>") % _(
+        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter
+        bot = self.env.ref("base.partner_root")
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        by_model = defaultdict(list)
+        for call in calls:
+            target = call._pbx_card() or call
+            by_model[target._name].append((target.id, call._pbx_log_body(outcomes)))
+        for model, lines in by_model.items():
+            while lines:  # a card with several calls in the batch: one message each, in call order
+                bodies, lines_left = {}, []
+                for res_id, body in lines:
+                    if res_id in bodies:
+                        lines_left.append((res_id, body))
+                    else:
+                        bodies[res_id] = body
+                self.env[model].browse(list(bodies))._message_log_batch(
+                    bodies, author_id=bot.id, email_from=bot.email_formatted or False, message_type="comment"
+                )
+                lines = lines_left
+        calls.card_logged = True
+
+    def _pbx_log_body(self, outcomes):
+        self.ensure_one()
+        return Markup("<p>%s</p>") % _(
             "%(direction)s call %(number)s: %(outcome)s, %(talk)s s of talk (extension %(ext)s).",
-            direction=direction,
+            direction=_("Inbound") if self.direction == "in" else _("Outbound"),
             number=self.remote_e164,
-            outcome=outcome,
+            outcome=outcomes.get(self.outcome, ""),
             talk=self.talk_seconds,
             ext=self.pbx_extension or "-",
         )
-        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter
-        bot = self.env.ref("base.partner_root")
-        target._message_log(
-            body=body, message_type="comment", author_id=bot.id, email_from=bot.email_formatted or False
-        )
-        self.card_logged = True
 
     # ------------------------------------------------------------ missed call
 
     def _pbx_schedule_callback(self):
-        self.ensure_one()
-        if self.callback_activity_id:
-            return
-        card = self._pbx_card()
-        target = card or self
-        team = self.team_id or (card.team_id if card and "team_id" in card._fields else self.env["crm.team"])
-        user = (card.user_id if card else False) or team.user_id or self.user_id
-        if not user:
-            _logger.info(
-                "Missed call %s: no responsible user nor team leader, no call back scheduled", self.id
+        """A "Call back" to-do per missed call, on its card (or on the call), for the card's
+        responsible user, else the team leader; due today in that user's timezone."""
+        activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        vals_list, calls = [], self.browse()
+        for call in self.filtered(lambda c: not c.callback_activity_id):
+            card = call._pbx_card()
+            target = card or call
+            team = call.team_id or (card.team_id if card and "team_id" in card._fields else call.team_id)
+            user = (card.user_id if card else False) or team.user_id or call.user_id
+            if not user:
+                _logger.info("Missed call %s: nobody responsible nor team leader, no call back", call.id)
+                continue
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": _("Call back %(number)s", number=call.remote_e164),
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "res_model_id": self.env["ir.model"]._get_id(target._name),
+                    "res_id": target.id,
+                    "user_id": user.id,
+                    # "today" of the user who has to call back, not of the server or of the job's user
+                    "date_deadline": fields.Date.context_today(call.with_context(tz=user.tz or "UTC")),
+                }
             )
+            calls |= call
+        if not vals_list:
             return
-        # no assignment e-mail per missed call: the to-do is in the user's activities
-        activity = target.with_context(mail_activity_quick_update=True).activity_schedule(
-            "crm_telephony.mail_activity_type_call_back",
-            # "today" of the user who has to call back, not of the server or of the job's user
-            date_deadline=fields.Date.context_today(self.with_context(tz=user.tz or "UTC")),
-            summary=_("Call back %(number)s", number=self.remote_e164),
-            user_id=user.id,
-        )
-        self.callback_activity_id = activity
+        # as activity_schedule() does, in one creation; no assignment e-mail per missed call: the
+        # to-do is in the user's activities
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        for call, activity in zip(calls, activities, strict=True):
+            call.callback_activity_id = activity
 
     def _pbx_close_callbacks(self):
-        """An answered call with a number closes the open call backs of that number's missed calls."""
-        self.ensure_one()
+        """An answered call with a number closes the open call backs of that number's missed calls
+        that ended before it ended (whether or not the job processes them in the same batch)."""
+        if not self:
+            return
         missed = self.search(
             [
-                ("remote_e164", "=", self.remote_e164),
+                ("remote_e164", "in", list(set(self.mapped("remote_e164")))),
                 ("callback_activity_id", "!=", False),
-                ("company_id", "=", self.company_id.id),
-                ("id", "!=", self.id),
+                ("company_id", "in", self.company_id.ids),
+                ("id", "not in", self.ids),
             ]
         )
-        activities = missed.callback_activity_id
-        if activities:
-            activities.action_feedback(feedback=_("Answered call %(call)s", call=self.display_name))
+        closing = defaultdict(lambda: self.env["mail.activity"])
+        for call in missed:
+            answered = self.filtered(
+                lambda c, m=call: (
+                    c.remote_e164 == m.remote_e164
+                    and c.company_id == m.company_id
+                    and (m.end_time or m.date) <= (c.end_time or c.date)
+                )
+            )
+            if answered:
+                closing[answered[0]] |= call.callback_activity_id
+        for call, activities in closing.items():
+            activities.action_feedback(feedback=_("Answered call %(call)s", call=call.display_name))
 
     # -------------------------------------------------------------- recording
 

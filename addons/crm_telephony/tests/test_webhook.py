@@ -4,6 +4,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from unittest.mock import patch
 
 import pytz
 
@@ -58,6 +59,13 @@ class TestGenericWebhook(HttpCase):
     def notes(self, record, call):
         """Chatter lines of ``record`` logged for ``call`` (they quote the client number)."""
         return record.message_ids.filtered(lambda m: call.remote_e164 in (m.body or ""))
+
+    def pbx_lines(self, record):
+        """The PBX's chatter lines on ``record`` (logged by OdooBot, quoting the client number)."""
+        root = self.env.ref("base.partner_root")
+        return record.message_ids.filtered(
+            lambda m: m.author_id == root and "call +14155550101" in (m.body or "")
+        )
 
     def test_known_caller_full_call(self):
         """started/answered/ended give one answered call on the client's card, one chatter line, a pop-up."""
@@ -248,6 +256,61 @@ class TestGenericWebhook(HttpCase):
         self.run_job()
         self.assertFalse(activity.exists(), "the call back is done")
         self.assertFalse(self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+
+    def test_calls_of_one_card_in_one_job_run(self):
+        """The job takes calls by batches: calls of the same client processed together still get one
+        chatter line each, and an answered call closes only the call backs of calls missed before it."""
+        activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        self.post(self.event("call_ended", "c-30", talk_seconds=0, outcome="missed"))
+        later, latest = "2026-03-02T10:05:00Z", "2026-03-02T10:10:00Z"
+        self.post(self.event("call_ended", "c-31", talk_seconds=42, outcome="answered", timestamp=later))
+        self.post(self.event("call_ended", "c-32", talk_seconds=0, outcome="no_answer", timestamp=latest))
+        self.run_job()
+        missed_before, answered, missed_after = self.calls("c-30"), self.calls("c-31"), self.calls("c-32")
+        self.assertFalse((missed_before | answered | missed_after).filtered("pbx_end_pending"))
+        lines = self.pbx_lines(self.client)
+        self.assertEqual(len(lines), 3, "one chatter line per call")
+        for label in ("Missed, 0 s", "Answered, 42 s", "No Answer, 0 s"):
+            self.assertEqual(len(lines.filtered(lambda m, label=label: label in m.body)), 1, label)
+        self.assertFalse(missed_before.callback_activity_id, "called back by the later answered call")
+        callbacks = self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(callbacks, missed_after.callback_activity_id, "missed after it: still to call back")
+        self.assertEqual(callbacks.user_id, self.alice)
+        done = self.client.message_ids.filtered(lambda m: m.mail_activity_type_id == activity_type)
+        self.assertEqual(len(done), 1, "the closed call back is logged as done")
+        self.assertIn(answered.display_name, done.body)
+
+    def test_a_call_that_fails_does_not_hold_back_its_batch(self):
+        """A call whose processing raises is logged and dropped from the queue; the other calls of the
+        same job run are processed normally."""
+        self.post(self.event("call_ended", "c-40", talk_seconds=5, outcome="answered"))
+        self.post(self.event("call_ended", "c-41", talk_seconds=7, outcome="answered"))
+        self.post(self.event("call_ended", "c-42", talk_seconds=0, outcome="missed"))
+        poisoned = self.calls("c-41")
+        log_body = type(poisoned)._pbx_log_body
+
+        def failing_log_body(call, outcomes):
+            if call == poisoned:
+                raise ValueError("broken call")
+            return log_body(call, outcomes)
+
+        self._wait_remaining_requests()
+        with (
+            patch.object(type(poisoned), "_pbx_log_body", failing_log_body),
+            self.assertLogs("odoo.addons.crm_telephony.models.crm_phonecall", "ERROR") as logs,
+        ):
+            self.run_job()
+        self.assertIn(f"call {poisoned.id} could not be processed", logs.output[0])
+        self.assertEqual(len(logs.output), 1)
+        lines = self.pbx_lines(self.client)
+        self.assertEqual(len(lines), 2, "the other two calls logged, once each")
+        self.assertTrue(lines.filtered(lambda m: "Answered, 5 s" in m.body))
+        self.assertTrue(lines.filtered(lambda m: "Missed, 0 s" in m.body))
+        self.assertTrue(self.calls("c-42").callback_activity_id)
+        self.assertFalse(poisoned.card_logged)
+        self.assertFalse(
+            (self.calls("c-40") | poisoned | self.calls("c-42")).filtered("pbx_end_pending"), "queue empty"
+        )
 
     def test_missed_call_without_user_goes_to_team_leader(self):
         lead = self.env["crm.lead"].create(
