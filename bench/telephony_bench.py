@@ -533,9 +533,20 @@ class CpuSampler:
         return totals
 
 
+def calibrate():
+    """Milliseconds of a fixed pure-Python workload: the speed of this machine's cores during this
+    run (virtual machines vary from run to run), to compare runs."""
+    started = time.process_time()
+    total = 0
+    for index in range(3_000_000):
+        total += index % 7
+    return round((time.process_time() - started) * 1000)
+
+
 def webhook_bench(pg, port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
     calls = int(seconds * rate) // 3
     events = call_plan(calls, partners, leads, prefix)
+    calibration_ms = calibrate()
     cpu_before = time.process_time()
     sampler, ticks_before = CpuSampler(pg), machine_ticks()
     # the load generator must not stall: no cyclic garbage collection of the Odoo registry this
@@ -565,6 +576,7 @@ def webhook_bench(pg, port, token, seconds, rate, partners, leads, prefix="bench
         # included); a late start is part of the latency above
         "send_lag_p95": pct(lags, 0.95),
         "send_lag_max": max(lags),
+        "calibration_ms": calibration_ms,
         "client_cpu_seconds": time.process_time() - cpu_before,
         # CPU milliseconds per event during the load, by process kind (2 cores = 2,000 ms per second)
         "cpu_ms_per_event": {kind: round(used * 1000 / len(results), 2) for kind, used in machine.items()},

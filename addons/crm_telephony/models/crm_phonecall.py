@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from psycopg2 import OperationalError
-from psycopg2.errors import SerializationFailure
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import _, api, fields, models, sql_db
@@ -255,7 +254,8 @@ class CrmPhonecall(models.Model):
 
     @api.model
     def _pbx_read_committed(self):
-        """Run the webhook's transaction in READ COMMITTED instead of Odoo's REPEATABLE READ.
+        """Run the transaction in READ COMMITTED instead of Odoo's REPEATABLE READ (the webhook's
+        intake, the PBX events job).
 
         The intake locks the call's row; when the PBX events job or another delivery of the same call
         holds that lock, the intake waits. Under REPEATABLE READ the wait would end in a
@@ -485,26 +485,22 @@ class CrmPhonecall(models.Model):
         milliseconds), the webhook keeps answering meanwhile. Batches share the set-up of their
         chatter lines, call backs and pop-ups, so the job keeps up with a busy PBX."""
         commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
-        done = conflicts = 0
+        if commit:
+            # the cron committed its progress record just before: only reads are restarted. The
+            # locking reads then skip or wait for rows the webhook changes instead of failing.
+            self._pbx_read_committed()
+        done = 0
         while done < limit:
-            try:
-                self.env.cr.execute(
-                    """
-                    SELECT id FROM crm_phonecall
-                     WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
-                     ORDER BY id
-                     LIMIT %s
-                       FOR UPDATE SKIP LOCKED
-                    """,
-                    (min(batch_size, limit - done),),
-                )
-            except SerializationFailure:
-                # the webhook updated one of those calls after this transaction began: start a fresh one
-                conflicts += 1
-                if not commit or conflicts > 50:
-                    raise
-                self.env.cr.rollback()
-                continue
+            self.env.cr.execute(
+                """
+                SELECT id FROM crm_phonecall
+                 WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                (min(batch_size, limit - done),),
+            )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
                 break
