@@ -764,6 +764,9 @@ def main():
             chatter_lines_per_duplicated_call=sorted({n for _c, n in check["dups"]}),
             duplicated_calls=len(check["dups"]),
         )
+        with open(os.path.join(suite.LOCAL, "logs", "bench_server.log"), encoding="utf-8") as handle:
+            # statements that failed on a serialization failure (Odoo logs each before replaying it)
+            summary["serialization_failures"] = handle.read().count("could not serialize access")
         print("SUMMARY " + json.dumps(summary), flush=True)
     finally:
         if server:
