@@ -775,7 +775,8 @@ class CrmPhonecall(models.Model):
         for call in self.filtered(lambda c: not c.callback_activity_id):
             card = call._pbx_card()
             target = card or call
-            team = call.team_id or (card.team_id if card and "team_id" in card._fields else call.team_id)
+            card_team = card.team_id if card and "team_id" in card._fields else self.env["crm.team"]
+            team = call.team_id or card_team
             user = (card.user_id if card else False) or team.user_id or call.user_id
             if not user:
                 _logger.info("Missed call %s: nobody responsible nor team leader, no call back", call.id)
