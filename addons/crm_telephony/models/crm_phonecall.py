@@ -28,6 +28,20 @@ OUTCOMES = [
 # Outcomes of an inbound call that nobody took: they ask for a call back.
 UNANSWERED = ("missed", "busy", "no_answer", "voicemail")
 EVENTS = ("call_started", "call_answered", "call_ended", "recording_ready")
+# Work the PBX events job still has to do for a call; the job's queue is the calls with one set (the
+# same predicate in the partial index and in the job's statements, so that the planner uses the index).
+PENDING_FLAGS = ("pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending")
+_QUEUE_WHERE = " OR ".join(PENDING_FLAGS)
+_QUEUE_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS crm_phonecall_pbx_queue_idx ON crm_phonecall (id) WHERE {_QUEUE_WHERE}"
+)
+_QUEUE_TAKE_SQL = (
+    f"SELECT id FROM crm_phonecall WHERE {_QUEUE_WHERE} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"  # noqa: S608
+)
+_QUEUE_DONE_SQL = "UPDATE crm_phonecall SET {} WHERE id = ANY(%s)".format(
+    ", ".join(f"{flag} = FALSE" for flag in PENDING_FLAGS)
+)
+_QUEUE_COUNT_SQL = f"SELECT count(*) FROM crm_phonecall WHERE {_QUEUE_WHERE}"
 # Columns of the call the intake reads (under lock) before merging an event.
 STATE_COLUMNS = (
     "direction",
@@ -45,11 +59,8 @@ STATE_COLUMNS = (
     "recording_state",
     "recording_url",
     "recording_ref",
-    "pbx_lead_pending",
-    "pbx_popup_pending",
-    "pbx_end_pending",
+    *PENDING_FLAGS,
 )
-PENDING_FLAGS = ("pbx_lead_pending", "pbx_popup_pending", "pbx_end_pending")
 # The intake's statements are plain strings built once from these constant column names: composing
 # them with SQL objects per event cost more Python time than PostgreSQL needs to run them.
 _LOCK_SQL = "SELECT id, {} FROM crm_phonecall WHERE pbx_id = %s AND external_call_id = %s FOR UPDATE".format(
@@ -168,12 +179,7 @@ class CrmPhonecall(models.Model):
     def init(self):
         res = super().init()
         # the PBX events job's queue: the few calls that still have side effects to run
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS crm_phonecall_pbx_queue_idx ON crm_phonecall (id)
-             WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
-            """
-        )
+        self.env.cr.execute(_QUEUE_INDEX_SQL)
         return res
 
     @api.depends("recording_attachment_id", "recording_url", "recording_state")
@@ -482,8 +488,9 @@ class CrmPhonecall(models.Model):
         Woken by each event that leaves work. Calls are taken by batches of ``batch_size`` with SKIP
         LOCKED (several cron workers share the queue) and, when run by the cron, each batch is
         committed on its own: a call row stays locked only while its batch is processed (tens of
-        milliseconds), the webhook keeps answering meanwhile. Batches share the set-up of their
-        chatter lines, call backs and pop-ups, so the job keeps up with a busy PBX."""
+        milliseconds), the webhook keeps answering meanwhile. A batch logs its chatter lines, creates
+        its call backs and looks up the call backs to close together, so the job keeps up with a busy
+        PBX."""
         commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
         if commit:
             # the cron committed its progress record just before: only reads are restarted. The
@@ -491,34 +498,18 @@ class CrmPhonecall(models.Model):
             self._pbx_read_committed()
         done = 0
         while done < limit:
-            self.env.cr.execute(
-                """
-                SELECT id FROM crm_phonecall
-                 WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending
-                 ORDER BY id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                (min(batch_size, limit - done),),
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
+            self.env.cr.execute(_QUEUE_TAKE_SQL, (min(batch_size, limit - done),))
+            calls = self.browse(row[0] for row in self.env.cr.fetchall())
+            if not calls:
                 break
-            self.browse(ids).with_context(mail_notrack=True)._pbx_process_pending()
-            self.env.cr.execute(
-                "UPDATE crm_phonecall SET pbx_lead_pending = FALSE, pbx_popup_pending = FALSE, "
-                "pbx_end_pending = FALSE WHERE id = ANY(%s)",
-                (ids,),
-            )
-            self.browse(ids).invalidate_recordset(list(PENDING_FLAGS))
-            done += len(ids)
+            calls.with_context(mail_notrack=True)._pbx_process_pending()
+            self.env.cr.execute(_QUEUE_DONE_SQL, (calls.ids,))
+            calls.invalidate_recordset(list(PENDING_FLAGS))
+            done += len(calls)
             if commit:
                 # one batch per transaction (cron only): call rows are never locked for long
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env.cr.execute(
-            "SELECT count(*) FROM crm_phonecall "
-            "WHERE pbx_lead_pending OR pbx_popup_pending OR pbx_end_pending"
-        )
+        self.env.cr.execute(_QUEUE_COUNT_SQL)
         remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         self._pbx_rewake_after_run()
@@ -770,6 +761,8 @@ class CrmPhonecall(models.Model):
     def _pbx_schedule_callback(self):
         """A "Call back" to-do per missed call, on its card (or on the call), for the card's
         responsible user, else the team leader; due today in that user's timezone."""
+        if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
+            return
         activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
         vals_list, calls = [], self.browse()
         for call in self.filtered(lambda c: not c.callback_activity_id):
