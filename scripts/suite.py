@@ -531,9 +531,9 @@ def drop_db(pg, db):
     shutil.rmtree(filestore(db), ignore_errors=True)
 
 
-def odoo_tests(results, pg, db, allow_skip=False):
+def odoo_tests(results, pg, db, allow_skip=False, tags=None):
     modules = ",".join(OUR_ADDONS)
-    tags = ",".join(f"/{a}" for a in OUR_ADDONS)
+    tags = tags or ",".join(f"/{a}" for a in OUR_ADDONS)
     say(f"Installing {modules} on the fresh database {db} and running their tests ({tags})")
     rc, lines, log = run_odoo(
         pg,
@@ -662,7 +662,7 @@ def cmd_test(args):
     try:
         base, _built = build_base(pg, dependencies())
         clone_db(pg, base, db)
-        odoo_tests(results, pg, db, allow_skip=args.allow_skip)
+        odoo_tests(results, pg, db, allow_skip=args.allow_skip, tags=args.tags)
         if "upgrade" not in args.skip:
             upgrade_check(results, pg, db)
         if "tests" not in args.skip:
@@ -799,6 +799,11 @@ def main():
         "--allow-skip",
         action="store_true",
         help="do not fail on skipped tests (for environments without Chromium, such as the Docker image)",
+    )
+    test.add_argument(
+        "--tags",
+        help="Odoo test tags to run instead of all three addons' tests, e.g. /crm_reports or "
+        "/crm_telephony:TestWebhook (a partial run, for development)",
     )
     test.add_argument(
         "--no-cache",
