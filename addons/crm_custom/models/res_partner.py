@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_client_feedback import RATINGS
+
 CLIENT_STATUS_HELP = (
     "Active: a posted customer invoice dated within the company's Active Client Period; "
     "Lost: not active, no open deal and at least one lost deal; "
@@ -82,6 +84,21 @@ class ResPartner(models.Model):
     )
     legal_address = fields.Text(string="Legal Address Text", compute="_compute_address_ids")
     actual_address = fields.Text(string="Actual Address Text", compute="_compute_address_ids")
+    crm_feedback_ids = fields.One2many("crm.client.feedback", "partner_id", string="Feedback History")
+    crm_feedback_rating = fields.Selection(
+        RATINGS,
+        string="Last Rating",
+        compute="_compute_crm_feedback_alert",
+        store=True,
+        help="The rating of the client's latest feedback.",
+    )
+    crm_feedback_alert = fields.Boolean(
+        string="Unhappy Client",
+        compute="_compute_crm_feedback_alert",
+        store=True,
+        index="btree_not_null",
+        help="The client's latest feedback rated us 1 or 2 out of 5.",
+    )
     amount_due = fields.Monetary(
         compute="_compute_amount_due",
         currency_field="currency_id",
@@ -148,6 +165,13 @@ class ResPartner(models.Model):
             [self.ids],
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    @api.depends("crm_feedback_ids.rating", "crm_feedback_ids.date")
+    def _compute_crm_feedback_alert(self):
+        for partner in self:
+            latest = partner.crm_feedback_ids.sorted(lambda f: (f.date, f.id), reverse=True)[:1]
+            partner.crm_feedback_rating = latest.rating
+            partner.crm_feedback_alert = latest.low_rating
 
     @api.depends("child_ids.type", "child_ids.active")
     def _compute_address_ids(self):
@@ -237,3 +261,19 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"default_move_type": "out_invoice"}
         return action
+
+    def action_crm_record_feedback(self):
+        """Form to record the client's feedback (rating and comment) in its history."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record Feedback"),
+            "res_model": "crm.client.feedback",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": (self.company_id or self.env.company).id,
+            },
+        }
