@@ -51,6 +51,7 @@
     "demo": [
         "demo/crm_custom_data_quality_demo.xml",
         "demo/crm_sales_plan_demo.xml",
+        "demo/crm_process_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],
