@@ -60,9 +60,27 @@ class CrmClientFeedback(models.Model):
                     self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
                 )
         feedbacks = super().create(vals_list)
+        feedbacks.partner_id._crm_refresh_feedback()
         feedbacks._close_feedback_requests()
         feedbacks.filtered("low_rating")._alert_managers()
         return feedbacks
+
+    def write(self, vals):
+        partners = self.partner_id
+        vals = dict(vals)
+        vals.pop("user_id", None)  # who recorded it stays
+        if vals.get("partner_id"):
+            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+        result = super().write(vals)
+        if {"rating", "date", "partner_id"}.intersection(vals):
+            (partners | self.partner_id)._crm_refresh_feedback()
+        return result
+
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        partners.exists()._crm_refresh_feedback()
+        return result
 
     def _close_feedback_requests(self):
         """The open "Ask for feedback" activities of the clients are done: the feedback is in."""

@@ -32,7 +32,7 @@ class CrmHandover(models.Model):
     )
     target_user_id = fields.Many2one("res.users", string="Colleague", readonly=True)
     target_team_id = fields.Many2one("crm.team", string="Team", readonly=True)
-    user_archived = fields.Boolean(string="User Archived", readonly=True)
+    user_archived = fields.Boolean(readonly=True)
     line_ids = fields.One2many("crm.handover.line", "handover_id", string="Moves", readonly=True)
     line_count = fields.Integer(string="Records Moved", compute="_compute_counts")
     summary = fields.Text(compute="_compute_counts", help="Number of records moved per kind.")

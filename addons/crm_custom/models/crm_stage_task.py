@@ -15,7 +15,6 @@ class CrmStageTask(models.Model):
     stage_id = fields.Many2one("crm.stage", required=True, ondelete="cascade", index=True)
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         required=True,
         ondelete="restrict",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'crm.lead')]",
@@ -40,7 +39,6 @@ class CrmStageTask(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         domain="[('share', '=', False)]",
         help="The named user who gets the task, e.g. the estimator or the lawyer.",
     )

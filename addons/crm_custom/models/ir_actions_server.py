@@ -61,12 +61,13 @@ class IrActionsServer(models.Model):
         closing = self.filtered(
             lambda action: action.base_automation_id and action.state == "crm_activity_close"
         )
-        super(IrActionsServer, self - closing)._compute_name()
+        result = super(IrActionsServer, self - closing)._compute_name()
         for action in closing:
             action.name = _(
                 "Close activities: %(types)s",
                 types=", ".join(action.crm_close_activity_type_ids.mapped("name")),
             )
+        return result
 
     # ------------------------------------------------------------------------- create activity
 

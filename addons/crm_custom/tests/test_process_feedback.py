@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
 from .process_common import ProcessCommon
@@ -132,5 +132,13 @@ class TestProcessFeedback(ProcessCommon):
             feedback.with_user(self.salesman_1).write({"rating": "5"})
         with self.assertRaises(AccessError):
             feedback.with_user(self.salesman_1).unlink()
+        self.assertTrue(self.client.crm_feedback_alert)
+        with self.assertRaises(UserError):
+            self.client.with_user(self.salesman_1).write({"crm_feedback_alert": False})
+        with self.assertRaises(UserError):
+            self.client.write({"crm_feedback_rating": "5"})
         feedback.with_user(self.manager).write({"rating": "3"})
         self.assertFalse(self.client.crm_feedback_alert)
+        self.assertEqual(self.client.crm_feedback_rating, "3")
+        feedback.with_user(self.manager).unlink()
+        self.assertFalse(self.client.crm_feedback_rating)

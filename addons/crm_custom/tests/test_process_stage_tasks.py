@@ -16,6 +16,7 @@ class TestProcessStageTasks(ProcessCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["crm.stage.task"].search([]).unlink()  # the demo's
         cls.estimator = cls._user("process_estimator", "sales_team.group_sale_salesman")
         cls.stage_1 = cls.env["crm.stage"].create({"name": "T New", "sequence": 101})
         cls.stage_2 = cls.env["crm.stage"].create({"name": "T Proposal", "sequence": 102})

@@ -10,7 +10,7 @@ class CrmHandoverWizard(models.TransientModel):
     _inherit = "crm.handover.wizard"
 
     def _plan_other_records(self, plan):
-        super()._plan_other_records(plan)
+        result = super()._plan_other_records(plan)
         calls = (
             self.env["crm.phonecall"]
             .sudo()
@@ -28,6 +28,7 @@ class CrmHandoverWizard(models.TransientModel):
                 plan.record_target.get(("crm.lead", call.opportunity_id.id)) if call.opportunity_id else None
             )
             plan.add("call", call, user or plan.target_of("call", call, call.partner_id))
+        return result
 
     def _handover_activity_kind(self, activity):
         if activity.activity_type_id == self.env.ref("crm_telephony.mail_activity_type_call_back"):
@@ -35,7 +36,7 @@ class CrmHandoverWizard(models.TransientModel):
         return super()._handover_activity_kind(activity)
 
     def _plan_teams(self, plan):
-        super()._plan_teams(plan)
+        result = super()._plan_teams(plan)
         if self.user_id.pbx_extension:
             plan.add(
                 "extension",
@@ -43,6 +44,7 @@ class CrmHandoverWizard(models.TransientModel):
                 self.env["res.users"],
                 _("Extension %(extension)s freed", extension=self.user_id.pbx_extension),
             )
+        return result
 
     def _handover_apply(self, kind, moves):
         if kind == "extension":
