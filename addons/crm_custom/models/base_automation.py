@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 
 # The suite's ready processes: code -> the company switch (res.company field) that turns it on.
 PROCESS_SWITCHES = {
@@ -43,6 +43,40 @@ class BaseAutomation(models.Model):
         help="Count the working days of the delay on the working schedule of the record's company instead "
         "of the calendar chosen here.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        automations = super().create(vals_list)
+        self.env.registry.clear_cache()  # _crm_rule_ids
+        return automations
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"model_id", "active", "trigger"}.intersection(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    def _get_actions(self, records, triggers):
+        """Odoo searches the rules of the model on every create, write and recompute of a model that has
+        active rules; the answer only changes when rules change, so it is cached (same result, no query)."""
+        if "__action_done" not in self.env.context:
+            self = self.with_context(__action_done={})  # noqa: PLW0642 - as Odoo's own implementation
+        return self.browse(self._crm_rule_ids(records._name, tuple(triggers)))
+
+    @api.model
+    @tools.ormcache("model_name", "triggers")
+    def _crm_rule_ids(self, model_name, triggers):
+        rules = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("model_name", "=", model_name), ("trigger", "in", list(triggers))])
+        )
+        return tuple(rules.ids)
 
     @api.model
     def _get_calendar(self, automation, record):

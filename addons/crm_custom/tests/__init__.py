@@ -18,3 +18,4 @@ from . import test_process_stage_tasks
 from . import test_process_idle
 from . import test_portfolio_access
 from . import test_handover
+from . import test_process_rules
