@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -13,6 +14,11 @@ class AccountMove(models.Model):
         help="The customer got the thank-you e-mail for paying this invoice (process Thank for the "
         "Payment); it is sent once.",
     )
+
+    def write(self, vals):
+        if "crm_payment_thanked" in vals and not self.env.su:
+            raise UserError(_("Whether the customer was thanked for the payment is set by the process only."))
+        return super().write(vals)
 
     def _crm_deals(self):
         """The opportunities these invoices bill, through their sales orders."""

@@ -56,9 +56,9 @@ class CrmClientFeedback(models.Model):
         for vals in vals_list:
             vals["user_id"] = self.env.uid  # who recorded it, whatever the caller sends
             if vals.get("partner_id"):
-                vals["partner_id"] = (
-                    self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
-                )
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                partner.check_access("read")  # no feedback (nor alert) on a client the user cannot see
+                vals["partner_id"] = partner.commercial_partner_id.id
         feedbacks = super().create(vals_list)
         feedbacks.partner_id._crm_refresh_feedback()
         feedbacks._close_feedback_requests()

@@ -148,6 +148,13 @@ class TestPortfolioAccess(ProcessCommon):
             )
             self.assertIn(invoice.payment_state, ("paid", "in_payment"), accountant.login)
 
+    def test_no_feedback_on_another_clients_card(self):
+        with self.assertRaises(AccessError):
+            self.env["crm.client.feedback"].with_user(self.salesman_1).create(
+                {"partner_id": self.theirs_contact.id, "rating": "1", "company_id": self.company.id}
+            )
+        self.assertFalse(self.theirs.crm_feedback_alert)
+
     def test_salesperson_sells_to_own_client(self):
         order = (
             self.env["sale.order"]

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
 
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .process_common import ProcessCommon
@@ -128,6 +129,8 @@ class TestProcessPaymentThanks(ProcessCommon):
         self.assertEqual(invoice.payment_state, "partial")
         self._pay(invoice)
         self.assertEqual(len(self._thanks(invoice)), 1)
+        with self.assertRaises(UserError):
+            invoice.with_user(self.manager).write({"crm_payment_thanked": False})
 
     @freeze_time("2026-03-06 10:00:00")
     def test_in_the_customers_language(self):
