@@ -12,6 +12,7 @@
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/crm_telephony_security.xml",
+        "security/crm_telephony_portfolio_security.xml",
         "security/ir.model.access.csv",
         "data/crm_telephony_data.xml",
         "data/crm_kpi_data.xml",

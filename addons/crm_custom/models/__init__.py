@@ -17,3 +17,15 @@ from . import crm_sales_plan_line
 from . import crm_motivation_scheme
 from . import crm_motivation_tier
 from . import crm_motivation_statement
+from . import base_automation
+from . import ir_actions_server
+from . import ir_rule
+from . import mail_activity_mixin
+from . import mail_activity
+from . import crm_stage_task
+from . import crm_stage
+from . import crm_team
+from . import crm_team_member
+from . import crm_client_feedback
+from . import account_move
+from . import crm_handover

@@ -1,6 +1,9 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .base_automation import PROCESS_SWITCHES
+from .ir_actions_server import working_day_deadline
 
 
 class ResCompany(models.Model):
@@ -53,8 +56,96 @@ class ResCompany(models.Model):
         "list.",
     )
 
+    # -- processes: one switch per process (each runs Odoo automation rules, see base_automation.py) --
+    crm_process_payment_call = fields.Boolean(
+        string="Call About Payment",
+        help='A posted customer invoice gives its salesperson a "Call about payment" activity due 2 working '
+        "days later; it is marked done when the invoice is paid, cancelled or reversed.",
+    )
+    crm_process_payment_thanks = fields.Boolean(
+        string="Thank for the Payment",
+        help="A customer invoice paid in full sends the customer a thank-you e-mail and moves its "
+        "opportunity to the Paid Stage when one is set.",
+    )
+    crm_process_proposal_followup = fields.Boolean(
+        string="Follow Up on the Proposal",
+        help='A quotation sent gives its salesperson a "Follow up on the proposal" activity due 7 working '
+        "days later; it disappears when the customer confirms or the quotation is cancelled.",
+    )
+    crm_process_feedback = fields.Boolean(
+        string="Ask for Feedback",
+        help="15 working days after a deal is won or a sales order is fully delivered, the salesperson gets "
+        'an "Ask for feedback" activity on the client card; the rating and comment go to the card\'s '
+        "feedback history.",
+    )
+    crm_process_stage_tasks = fields.Boolean(
+        string="Stage Tasks",
+        default=True,
+        help="A deal entering a stage gets the tasks configured on that stage (CRM > Configuration > "
+        "Stages). Costs nothing until a stage has tasks.",
+    )
+    crm_process_idle = fields.Boolean(
+        string="Deals Without Planned Activity",
+        help="An opportunity with no planned activity for the number of days below gives its salesperson a "
+        '"Plan the next step" activity, and team leaders get a daily digest of their team\'s idle deals.',
+    )
+    crm_idle_days = fields.Integer(
+        string="Idle Deal After (days)",
+        default=7,
+        help="An opportunity is idle when it has had no planned activity for this many days.",
+    )
+    crm_idle_start = fields.Datetime(
+        string="Idle Deals Counted Since",
+        readonly=True,
+        help="When Deals Without Planned Activity was switched on: idle days are counted from then at the "
+        "earliest.",
+    )
+    crm_paid_stage_id = fields.Many2one(
+        "crm.stage",
+        string="Paid Stage",
+        help="Stage an opportunity moves to when its invoice is paid in full (process Thank for the "
+        "Payment); empty: the opportunity stays where it is.",
+    )
+
+    # -- portfolio access -------------------------------------------------------------------------
+    crm_portfolio_access = fields.Boolean(
+        string="Portfolio Access",
+        help="Salespeople see only the clients they are responsible for (the salesperson of the client's "
+        "company) with their contacts, leads and calls, plus the clients nobody is responsible for; team "
+        "leaders see their teams' clients. Sales managers, users of all documents, accounting and "
+        "administrators keep full access.",
+    )
+
+    def _crm_add_working_days(self, days):
+        """The date ``days`` working days after today on the company's working schedule (today in the
+        schedule's timezone)."""
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        today = fields.Date.context_today(self.with_context(tz=calendar.tz or "UTC"))
+        return working_day_deadline(calendar, today, days) if calendar else today
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies.filtered(
+            lambda c: c.crm_process_idle and not c.crm_idle_start
+        ).crm_idle_start = fields.Datetime.now()
+        self.env["base.automation"]._crm_process_sync()
+        return companies
+
     def write(self, vals):
+        starting = (
+            self.filtered(lambda company: not company.crm_process_idle)
+            if vals.get("crm_process_idle")
+            else None
+        )
         result = super().write(vals)
+        if starting:  # idle days are counted from the moment the process is switched on
+            super(ResCompany, starting).write({"crm_idle_start": fields.Datetime.now()})
+        if set(PROCESS_SWITCHES.values()).intersection(vals):
+            self.env["base.automation"]._crm_process_sync()
+        if "crm_portfolio_access" in vals:
+            self.env.registry.clear_cache()  # record rules depend on it (ir.rule._eval_context)
         if "crm_client_active_days" in vals:
             # the period moves clients between active and dormant without any invoice changing
             partners = (

@@ -33,3 +33,25 @@ class ResConfigSettings(models.TransientModel):
     crm_plan_unrealistic_months = fields.Integer(
         related="company_id.crm_plan_unrealistic_months", readonly=False
     )
+
+    # -- processes ---------------------------------------------------------------------------------
+    crm_process_payment_call = fields.Boolean(related="company_id.crm_process_payment_call", readonly=False)
+    crm_process_payment_thanks = fields.Boolean(
+        related="company_id.crm_process_payment_thanks", readonly=False
+    )
+    crm_process_proposal_followup = fields.Boolean(
+        related="company_id.crm_process_proposal_followup", readonly=False
+    )
+    crm_process_feedback = fields.Boolean(related="company_id.crm_process_feedback", readonly=False)
+    crm_process_stage_tasks = fields.Boolean(related="company_id.crm_process_stage_tasks", readonly=False)
+    crm_process_idle = fields.Boolean(related="company_id.crm_process_idle", readonly=False)
+    crm_idle_days = fields.Integer(related="company_id.crm_idle_days", readonly=False)
+    crm_paid_stage_id = fields.Many2one(related="company_id.crm_paid_stage_id", readonly=False)
+    crm_portfolio_access = fields.Boolean(related="company_id.crm_portfolio_access", readonly=False)
+
+    def action_crm_open_process_rules(self):
+        """The automation rules of the suite's processes, to read, change or copy them."""
+        action = self.env["ir.actions.actions"]._for_xml_id("base_automation.base_automation_act")
+        action["domain"] = [("crm_process", "!=", False)]
+        action["context"] = {"active_test": False, "search_default_group_by_crm_process": 1}
+        return action

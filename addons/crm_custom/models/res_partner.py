@@ -3,7 +3,11 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .crm_client_feedback import RATINGS
+
+FEEDBACK_FIELDS = {"crm_feedback_rating", "crm_feedback_alert"}
 
 CLIENT_STATUS_HELP = (
     "Active: a posted customer invoice dated within the company's Active Client Period; "
@@ -82,6 +86,22 @@ class ResPartner(models.Model):
     )
     legal_address = fields.Text(string="Legal Address Text", compute="_compute_address_ids")
     actual_address = fields.Text(string="Actual Address Text", compute="_compute_address_ids")
+    crm_feedback_ids = fields.One2many("crm.client.feedback", "partner_id", string="Feedback History")
+    # set by the feedback history only (crm.client.feedback), refused to anyone else
+    crm_feedback_rating = fields.Selection(
+        RATINGS,
+        string="Last Rating",
+        readonly=True,
+        copy=False,
+        help="The rating of the client's latest feedback.",
+    )
+    crm_feedback_alert = fields.Boolean(
+        string="Unhappy Client",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The client's latest feedback rated us 1 or 2 out of 5.",
+    )
     amount_due = fields.Monetary(
         compute="_compute_amount_due",
         currency_field="currency_id",
@@ -237,3 +257,41 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"default_move_type": "out_invoice"}
         return action
+
+    def write(self, vals):
+        if FEEDBACK_FIELDS.intersection(vals) and not self.env.context.get("crm_feedback_refresh"):
+            raise UserError(
+                _("The last rating and the unhappy-client flag come from the feedback history only.")
+            )
+        return super().write(vals)
+
+    def _crm_refresh_feedback(self):
+        """Last rating and unhappy flag of these clients from their latest feedback (newest date, then id)."""
+        for partner in self.sudo().with_context(crm_feedback_refresh=True):
+            latest = (
+                self.env["crm.client.feedback"]
+                .sudo()
+                .search([("partner_id", "=", partner.id)], order="date desc, id desc", limit=1)
+            )
+            vals = {"crm_feedback_rating": latest.rating or False, "crm_feedback_alert": latest.low_rating}
+            if (
+                partner.crm_feedback_rating != vals["crm_feedback_rating"]
+                or partner.crm_feedback_alert != vals["crm_feedback_alert"]
+            ):
+                partner.write(vals)
+
+    def action_crm_record_feedback(self):
+        """Form to record the client's feedback (rating and comment) in its history."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record Feedback"),
+            "res_model": "crm.client.feedback",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": (self.company_id or self.env.company).id,
+            },
+        }

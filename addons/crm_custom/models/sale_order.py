@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import float_compare
 
 
 class SaleOrder(models.Model):
@@ -14,6 +15,49 @@ class SaleOrder(models.Model):
         help="When the quotation was first sent to the customer (state Quotation Sent); the date of the "
         "Proposals Sent KPI.",
     )
+
+    crm_delivered_date = fields.Datetime(
+        string="Fully Delivered On",
+        compute="_compute_crm_delivered_date",
+        store=True,
+        copy=False,
+        help="When the last goods of the confirmed order were delivered (every line of goods delivered in "
+        "full); empty while something is left to deliver or the order has no goods.",
+    )
+
+    @api.depends(
+        "state",
+        "order_line.qty_delivered",
+        "order_line.product_uom_qty",
+        "order_line.product_id.type",
+        "order_line.display_type",
+    )
+    def _compute_crm_delivered_date(self):
+        for order in self:
+            goods = order.order_line.filtered(
+                lambda line: (
+                    not line.display_type
+                    and not line.is_downpayment
+                    and line.product_id.type == "consu"
+                    and line.product_uom_qty > 0
+                )
+            )
+            delivered = (
+                order.state == "sale"
+                and goods
+                and all(
+                    float_compare(
+                        line.qty_delivered,
+                        line.product_uom_qty,
+                        precision_rounding=line.product_uom.rounding or 0.01,
+                    )
+                    >= 0
+                    for line in goods
+                )
+            )
+            order.crm_delivered_date = (
+                (order.crm_delivered_date or fields.Datetime.now()) if delivered else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -11,3 +11,11 @@ from . import test_sales_plan
 from . import test_plan_security
 from . import test_motivation
 from . import test_plan_realism
+from . import test_process_payment
+from . import test_process_proposal
+from . import test_process_feedback
+from . import test_process_stage_tasks
+from . import test_process_idle
+from . import test_portfolio_access
+from . import test_handover
+from . import test_process_rules

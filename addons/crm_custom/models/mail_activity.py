@@ -1,0 +1,28 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    crm_stage_task_id = fields.Many2one(
+        "crm.stage.task",
+        string="Stage Task",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The stage task that scheduled this activity (process Stage Tasks).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        reminder = self.env.ref("crm_custom.mail_activity_type_plan_next_step", raise_if_not_found=False)
+        planned = activities.filtered(
+            lambda act: act.res_model == "crm.lead" and reminder and act.activity_type_id != reminder
+        )
+        if planned:
+            # a next step is planned: the "Plan the next step" reminder of the deal has done its job
+            self.env["crm.lead"].browse(set(planned.mapped("res_id")))._crm_close_idle_reminders()
+        return activities
