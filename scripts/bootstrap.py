@@ -274,7 +274,11 @@ FAILED_NAME_PATTERNS = [
     re.compile(r"Failed to build installable wheels for some pyproject\.toml based projects \((.+)\)"),
     re.compile(r"^Failed to build ([A-Za-z0-9][A-Za-z0-9._ ,-]*)$", re.MULTILINE),
 ]
-COLLECTING_RE = re.compile(r"^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
+COLLECTING_RE = re.compile(
+    r"^(?:Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)|"
+    r"Processing \S*?([A-Za-z0-9][A-Za-z0-9_.]*?)-\d[^/\s]*\.(?:tar\.gz|tar\.bz2|zip)\b)",
+    re.MULTILINE,
+)
 SUBPROCESS_FAILED_RE = re.compile(
     r"(Getting requirements to build wheel|Preparing metadata \(pyproject\.toml\)|"
     r"python setup\.py egg_info|Preparing editable metadata \(pyproject\.toml\)) did not run successfully"
@@ -293,7 +297,7 @@ def failed_packages(pip_output):
         # pip stops at the first package whose metadata cannot be built: the last one it was collecting
         collecting = COLLECTING_RE.findall(pip_output[: SUBPROCESS_FAILED_RE.search(pip_output).start()])
         if collecting:
-            names.append(normalize(collecting[-1]))
+            names.append(normalize(collecting[-1][0] or collecting[-1][1]))
     return names
 
 
@@ -433,13 +437,24 @@ def tree_revision(src_root):
     return f"tree:{version}:{digest}"
 
 
-def source_revision(source):
-    """The source's revision without touching the network (None: a clone still to be made)."""
+def file_stamp(path):
+    stat = os.stat(path)
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def source_revision(source, saved=None):
+    """The source's revision without touching the network (None: a clone still to be made). An archive's
+    or wheel's hash is taken from the marker ``saved`` while the file's size and time are unchanged."""
     if source.kind == "git":
         head = git_head(CLONE_DIR)
         return f"git:{head}" if head else None
     if source.kind == "dir":
         return tree_revision(find_source_root(source.location) or source.location)
+    saved = saved or {}
+    if saved.get("source", {}).get("location") == source.location and saved.get("source_stamp") == file_stamp(
+        source.location
+    ):
+        return saved["source"].get("revision")
     return f"sha256:{sha256_file(source.location)}"
 
 
@@ -520,12 +535,18 @@ class Log:
             log.write("$ " + " ".join(cmd) + "\n")
             log.flush()
             proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                cwd=ROOT,
             )
             for line in proc.stdout:
                 log.write(line)
                 lines.append(line)
-                if line.startswith("Collecting "):
+                if line.startswith(("Collecting ", "Processing ")):
                     collected += 1
                 if time.time() - last_beat >= heartbeat:
                     last_beat = time.time()
@@ -534,7 +555,8 @@ class Log:
         return proc.returncode, "".join(lines)
 
     def tail(self, output, count=25):
-        return "\n".join("      | " + ln for ln in output.rstrip().splitlines()[-count:])
+        kept = [ln for ln in output.rstrip().splitlines() if not ln.startswith("WARNING: Location")]
+        return "\n".join("      | " + ln for ln in kept[-count:])
 
 
 def pip_command(python, *args):
@@ -655,11 +677,11 @@ class Steps:
         say(f"      done in {duration(time.time() - started)}")
 
 
-def wanted_state(source, python_path, python_version, ldap):
-    revision = source_revision(source)
+def wanted_state(source, python_path, python_version, ldap, saved=None):
+    revision = source_revision(source, saved)
     odoo_requirements = None
     if source.kind in ("git", "dir"):
-        src = CLONE_DIR if source.kind == "git" else source.location
+        src = CLONE_DIR if source.kind == "git" else (find_source_root(source.location) or source.location)
         path = os.path.join(src, "requirements.txt")
         odoo_requirements = sha256_file(path) if os.path.isfile(path) else None
     else:
@@ -685,7 +707,7 @@ def ensure(update=False):
         probe_repository(source.location)  # fail fast, before any step is shown
     python_path, python_version = base_python()
     ldap = os.environ.get("ODOO_LDAP", "") not in ("", "0")
-    wanted = wanted_state(source, python_path, python_version, ldap)
+    wanted = wanted_state(source, python_path, python_version, ldap, saved)
     if saved and not venv_works():
         saved = None
     action = decide(saved, wanted)
@@ -728,6 +750,8 @@ def ensure(update=False):
                 f".local/venv does not import Odoo 18.0 ({found}); see {os.path.relpath(LOG, ROOT)}"
             )
         say(f"      Odoo {version}")
+    if source.kind in ("archive", "wheel"):
+        state["source_stamp"] = file_stamp(source.location)
     state.update(
         substitutions=substitutions,
         odoo_version=version,
@@ -740,7 +764,10 @@ def ensure(update=False):
 
 def prepare_source(steps, source, update):
     """The step that makes the source available; returns (source root or None, Odoo's requirements text)."""
-    with steps.step(f"Odoo source: {source.describe()}"):
+    cloning = source.kind == "git" and not os.path.isdir(os.path.join(CLONE_DIR, ".git"))
+    with steps.step(
+        f"Odoo source: {source.describe()}" + (" (cloning some hundred MB, once)" if cloning else "")
+    ):
         if source.kind == "wheel":
             with zipfile.ZipFile(source.location) as zf:
                 metadata = next((n for n in zf.namelist() if n.endswith(".dist-info/METADATA")), None)

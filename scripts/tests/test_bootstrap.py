@@ -198,6 +198,11 @@ class TestPipFailures(unittest.TestCase):
         self.assertEqual(bootstrap.failed_packages(PIP_BUILD_FAILURE_23), ["rjsmin", "reportlab"])
         self.assertEqual(bootstrap.failed_packages(PIP_BUILD_FAILURE_25), ["python-ldap"])
         self.assertEqual(bootstrap.failed_packages(PIP_NOT_FOUND), ["gevent"])
+        from_local_index = PIP_METADATA_FAILURE.replace(
+            "Collecting cbor2==5.4.2 (from -r odoo-requirements.txt (line 2))",
+            "Processing /opt/pypi/files/cbor2-5.4.2.tar.gz (from -r odoo-requirements.txt (line 2))",
+        )
+        self.assertEqual(bootstrap.failed_packages(from_local_index), ["cbor2"])
         self.assertEqual(bootstrap.failed_packages("ERROR: network is unreachable\n"), [])
 
 
@@ -367,6 +372,21 @@ class TestSources(unittest.TestCase):
         with open(os.path.join(tree, "requirements.txt"), "a") as fh:
             fh.write("lxml\n")
         self.assertNotEqual(bootstrap.tree_revision(tree), first)
+
+    def test_archive_revision_is_its_hash_cached_by_size_and_time(self):
+        archive = os.path.join(self.tmp, "odoo.tar")
+        with open(archive, "w") as fh:
+            fh.write("first")
+        source = bootstrap.Source("archive", archive)
+        revision = bootstrap.source_revision(source)
+        self.assertTrue(revision.startswith("sha256:"))
+        saved = {"source": dict(source.as_dict(), revision="sha256:cached"), "source_stamp": "0:0"}
+        self.assertEqual(bootstrap.source_revision(source, saved), revision)  # stamp differs: hashed again
+        saved["source_stamp"] = bootstrap.file_stamp(archive)
+        self.assertEqual(bootstrap.source_revision(source, saved), "sha256:cached")
+        with open(archive, "w") as fh:
+            fh.write("second, longer")
+        self.assertNotIn(bootstrap.source_revision(source, saved), ("sha256:cached", revision))
 
     def test_archives_unpack_to_their_source_root(self):
         tree = os.path.join(self.tmp, "build", "odoo-18.0.post20250506")
