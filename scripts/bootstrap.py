@@ -758,7 +758,7 @@ def ensure(update=False):
         built_at=datetime.datetime.now().isoformat(timespec="seconds"),
     )
     write_marker(state)
-    say(f"Environment ready in {duration(time.time() - started)}; continuing with .local/venv")
+    say(f".local/venv ready in {duration(time.time() - started)}")
     return python
 
 
