@@ -462,7 +462,8 @@ def clone_error(proc_or_exc):
     if isinstance(proc_or_exc, Exception):
         return str(proc_or_exc)
     lines = [ln.strip() for ln in (proc_or_exc.stderr or "").splitlines() if ln.strip()]
-    return (lines[-1] if lines else f"git exited with {proc_or_exc.returncode}").removeprefix("fatal: ")
+    line = (lines[-1] if lines else f"git exited with {proc_or_exc.returncode}").removeprefix("fatal: ")
+    return re.sub(r"^unable to access '[^']*': ", "", line)
 
 
 def probe_repository(url):
@@ -474,7 +475,7 @@ def probe_repository(url):
     except subprocess.TimeoutExpired:
         raise NoSource(f"{url} did not answer within 30 s") from None
     if proc.returncode:
-        raise NoSource(f"cannot reach the {ODOO_BRANCH} branch of {url}: {clone_error(proc)}")
+        raise NoSource(f"the {ODOO_BRANCH} branch of {url} is out of reach ({clone_error(proc)})")
 
 
 def clone_or_update(url, update):
@@ -864,7 +865,7 @@ def locked():
 
 
 def no_odoo_line(reason):
-    return f"No Odoo 18: python3 cannot import it and {reason}; {WAYS_OUT}."
+    return f"No Odoo 18: python3 cannot import it, and {reason}; {WAYS_OUT}."
 
 
 def run_inside_venv(argv):
