@@ -733,8 +733,8 @@ def ensure(update=False):
     substitutions = (saved or {}).get("substitutions", {}) if action == "project" else {}
     if action in ("build", "odoo"):
         src_root, requirements_text = prepare_source(steps, source, update)
-        state["source"] = dict(source.as_dict(), revision=source_revision(source))
-        if source.kind == "git":
+        if source.kind == "git":  # cloned or updated just now
+            state["source"] = dict(source.as_dict(), revision=source_revision(source))
             state["odoo_requirements"] = sha256_file(os.path.join(CLONE_DIR, "requirements.txt"))
         if action == "build":
             create_venv(steps, log, python_path, python_version)
@@ -789,7 +789,8 @@ def prepare_source(steps, source, update):
                 raise SetupFailed(f"{source.location} has no Odoo source tree (setup.py, odoo/release.py)")
         series = odoo_series(root)
         if series != ODOO_SERIES:
-            raise SetupFailed(f"{root} is Odoo {'.'.join(map(str, series))}; this suite needs 18.0")
+            found = version_text(series, 2) if series else "no Odoo"
+            raise SetupFailed(f"{root} holds {found}; this suite needs Odoo 18.0")
         say(f"      revision {tree_revision(root)}")
         with open(os.path.join(root, "requirements.txt"), encoding="utf-8") as fh:
             return root, fh.read()

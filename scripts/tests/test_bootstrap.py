@@ -412,10 +412,19 @@ class TestSources(unittest.TestCase):
         with self.assertRaises(bootstrap.SetupFailed):
             bootstrap.extract_archive(empty, os.path.join(self.tmp, "out"))
 
-    def test_other_series_is_recognised(self):
-        tree = os.path.join(self.tmp, "odoo17")
-        make_source_tree(tree, series="17, 0")
-        self.assertEqual(bootstrap.odoo_series(tree), (17, 0))
+    def test_only_odoo_18_is_taken(self):
+        tree17, tree18 = os.path.join(self.tmp, "odoo17"), os.path.join(self.tmp, "odoo18")
+        make_source_tree(tree17, series="17, 0")
+        make_source_tree(tree18, requirements="cbor2==5.4.2\n")
+        self.assertEqual(bootstrap.odoo_series(tree17), (17, 0))
+        with contextlib.redirect_stdout(io.StringIO()):
+            with self.assertRaises(bootstrap.SetupFailed) as caught:
+                bootstrap.prepare_source(bootstrap.Steps(1), bootstrap.Source("dir", tree17), False)
+            root, requirements = bootstrap.prepare_source(
+                bootstrap.Steps(1), bootstrap.Source("dir", tree18), False
+            )
+        self.assertIn("17.0", str(caught.exception))
+        self.assertEqual((root, requirements), (tree18, "cbor2==5.4.2\n"))
 
 
 @unittest.skipUnless(shutil.which("git"), "git is not installed")
