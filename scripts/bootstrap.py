@@ -56,7 +56,7 @@ ODOO_SERIES = (18, 0)
 SUPPORTED_PYTHONS = ((3, 10), (3, 11), (3, 12))
 PROJECT_REQUIREMENTS = ("requirements.txt", "requirements-dev.txt")
 GUARD_VAR = "CRM_SUITE_IN_VENV"
-FORMAT = 1  # bump when what the environment gets installed changes, so existing ones are rebuilt
+FORMAT = 2  # bump when what the environment gets installed changes, so existing ones are rebuilt
 MAX_PIP_ROUNDS = 10
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar", ".zip")
 WAYS_OUT = (
@@ -250,6 +250,17 @@ def rewrite_odoo_requirements(text, env, ldap=False):
     if ldap and not any(r.key == "python-ldap" for r in applicable):
         applicable.append(Req("python-ldap"))
     return applicable, every, notes
+
+
+def rewrite_installed_metadata(metadata):
+    """The installed odoo distribution's METADATA with ``psycopg2`` required as ``psycopg2-binary``,
+    what this environment installs in its place."""
+    return re.sub(
+        r"^(Requires-Dist:\s*)psycopg2(?=\s*(?:[<>=!~;(\[]|$))",
+        r"\1psycopg2-binary",
+        metadata,
+        flags=re.MULTILINE,
+    )
 
 
 def candidate_specs(req, alternatives):
@@ -685,8 +696,12 @@ def wanted_state(source, python_path, python_version, ldap, saved=None):
         src = CLONE_DIR if source.kind == "git" else (find_source_root(source.location) or source.location)
         path = os.path.join(src, "requirements.txt")
         odoo_requirements = sha256_file(path) if os.path.isfile(path) else None
+    elif source.kind == "wheel" and os.path.isfile(
+        os.path.join(os.path.dirname(source.location), "requirements.txt")
+    ):
+        odoo_requirements = sha256_file(os.path.join(os.path.dirname(source.location), "requirements.txt"))
     else:
-        odoo_requirements = revision  # inside the archive or wheel: its hash covers them
+        odoo_requirements = revision  # inside the archive (or the wheel's metadata): its hash covers them
     return {
         "format": FORMAT,
         "python": python_version,
@@ -778,6 +793,16 @@ def prepare_source(steps, source, update):
             version = re.search(r"^Version:\s*(\S+)", text, re.MULTILINE)
             if not version or version_key(version[1])[:2] != ODOO_SERIES:
                 raise SetupFailed(f"{source.location} is not an Odoo 18.0 wheel")
+            beside = os.path.join(os.path.dirname(source.location), "requirements.txt")
+            if os.path.isfile(beside):
+                say(f"      Odoo's pinned requirements: {beside}")
+                with open(beside, encoding="utf-8") as fh:
+                    return None, fh.read()
+            say(
+                "      warning: a wheel names its requirements without versions, so their newest releases "
+                "are installed,\n      which Odoo 18 may not support; Odoo's requirements.txt beside the "
+                "wheel is used instead when there is one"
+            )
             return None, requires_dist(text)
         if source.kind == "git":
             root = clone_or_update(source.location, update)
@@ -839,6 +864,17 @@ def install_odoo(steps, log, python, source, src_root):
         rc, output = log.run(cmd)
         if rc:
             raise SetupFailed(f"installing Odoo failed:\n{log.tail(output)}")
+        # The OCA wheels require the odoo distribution, whose metadata asks for psycopg2: pip would then
+        # build psycopg2 from source (libpq headers) beside psycopg2-binary. Say what this environment has.
+        code = "import importlib.metadata as m; print(m.distribution('odoo')._path)"
+        proc = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        metadata = os.path.join(proc.stdout.strip(), "METADATA")
+        if proc.returncode or not os.path.isfile(metadata):
+            raise SetupFailed(f"the installed odoo distribution has no metadata ({proc.stderr.strip()})")
+        with open(metadata, encoding="utf-8") as fh:
+            text = fh.read()
+        with open(metadata, "w", encoding="utf-8") as fh:
+            fh.write(rewrite_installed_metadata(text))
 
 
 def install_project_requirements(steps, log, python):

@@ -132,6 +132,19 @@ class TestRewrite(unittest.TestCase):
         applicable, _every, _notes = bootstrap.rewrite_odoo_requirements(text, marker_env("3.11"), ldap=True)
         self.assertEqual(lines(applicable), ["babel>=1.0", "psycopg2-binary>=2.2", "python-ldap"])
 
+    def test_installed_odoo_asks_for_the_binary_psycopg2(self):
+        """Otherwise the OCA wheels' dependency on odoo makes pip build psycopg2 from source."""
+        metadata = (
+            "Name: odoo\nRequires-Dist: psycopg2 >=2.2\nRequires-Dist: psycopg2-binary\n"
+            "Requires-Dist: psycopg2\nRequires-Dist: psycopg2cffi\nRequires-Dist: pyserial\n\npsycopg2 text\n"
+        )
+        self.assertEqual(
+            bootstrap.rewrite_installed_metadata(metadata),
+            "Name: odoo\nRequires-Dist: psycopg2-binary >=2.2\nRequires-Dist: psycopg2-binary\n"
+            "Requires-Dist: psycopg2-binary\nRequires-Dist: psycopg2cffi\nRequires-Dist: pyserial\n\n"
+            "psycopg2 text\n",
+        )
+
     def test_candidates_after_a_failed_pin(self):
         """Odoo's own newer pin first (its choice for another Python), then the same major, then any."""
         _applicable, every, _notes = bootstrap.rewrite_odoo_requirements(
