@@ -562,7 +562,7 @@ class Log:
                     collected += 1
                 if time.time() - last_beat >= heartbeat:
                     last_beat = time.time()
-                    say(f"      ... {duration(last_beat - started)}, {collected} packages collected so far")
+                    say(f"      ... {duration(last_beat - started)} so far ({collected} packages seen)")
             proc.wait()
         return proc.returncode, "".join(lines)
 
