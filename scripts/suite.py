@@ -4,6 +4,8 @@
 Both commands need only the current ``python3``; the Odoo parts need ``import odoo`` (Odoo 18.0)
 to work and a PostgreSQL server, which is found through ``config/odoo.conf`` and the ``PG*``
 variables or, when none answers, started as a private cluster under ``.local/pg`` (ignored by git).
+When ``python3`` cannot import Odoo 18, scripts/bootstrap.py sets it up in ``.local/venv`` (from
+``ODOO_SRC`` or Odoo's 18.0 branch) and the command runs again inside that environment.
 
     scripts/demo            # create crm_demo once (three addons + demo data) and serve on :8069
     scripts/test            # static checks + Odoo tests + upgrade + tests/ ; ends "N passed, N failed"
@@ -15,6 +17,7 @@ import configparser
 import contextlib
 import glob
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -23,7 +26,10 @@ import socket
 import subprocess
 import sys
 import time
+import unittest
 import xml.dom.minidom
+
+import bootstrap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS_DIR = os.path.join(ROOT, "addons")
@@ -220,6 +226,24 @@ def static_checks(results):
     check_xml(results)
     check_manifests(results)
     check_po_files(results)
+    check_bootstrap(results)
+
+
+def check_bootstrap(results):
+    """The network-free logic of scripts/bootstrap.py: requirements rewriting, marker decisions."""
+    tests = unittest.defaultTestLoader.discover(os.path.join(ROOT, "scripts", "tests"))
+    stream = io.StringIO()
+    outcome = unittest.TextTestRunner(stream=stream, verbosity=2).run(tests)
+    bad = len(outcome.failures) + len(outcome.errors)
+    if bad or not outcome.testsRun:
+        say(stream.getvalue()[-6000:])
+    skipped = f"({len(outcome.skipped)} skipped)" if outcome.skipped else ""
+    results.add(
+        "bootstrap of .local/venv (scripts/tests)",
+        outcome.testsRun - bad - len(outcome.skipped),
+        bad,
+        skipped,
+    )
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -645,10 +669,14 @@ def junit_counts(path):
 
 def cmd_test(args):
     results = Results()
+    if args.no_odoo:
+        say(args.no_odoo[0])
     say("Static checks (no Odoo needed): ruff, ruff format, pylint-odoo, XML, manifests, translations")
     static_checks(results)
     ok, version = odoo_importable()
     if not ok:
+        if args.no_odoo and args.no_odoo[1]:
+            results.add("Odoo 18 environment in .local/venv", 0, 1, "(its set-up failed, see above)")
         say(
             f"Odoo suites did NOT run: `import odoo` failed with this python3 ({version}); "
             "only the static checks ran."
@@ -683,7 +711,9 @@ def cmd_demo(args):
     ok, version = odoo_importable()
     if not ok:
         sys.exit(
-            f"`import odoo` failed ({version}): install Odoo 18.0 (see README) or use docker compose up -d"
+            args.no_odoo[0]
+            if args.no_odoo
+            else f"`import odoo` failed ({version}): see README, or use docker compose up -d"
         )
     pg = Postgres()
     pg.ensure()
@@ -747,7 +777,7 @@ def cmd_i18n(args):
     """Regenerate <addon>.pot and ru.po (keeping existing Russian) from a throwaway database."""
     ok, version = odoo_importable()
     if not ok:
-        sys.exit(f"`import odoo` failed ({version})")
+        sys.exit(args.no_odoo[0] if args.no_odoo else f"`import odoo` failed ({version})")
     pg = Postgres()
     pg.ensure()
     db = f"crmsuite_i18n_{os.getpid()}"
@@ -834,6 +864,10 @@ def main():
         help=f"some of {', '.join(OUR_ADDONS)} (default: all)",
     )
     args = parser.parse_args()
+    args.no_odoo = None
+    if not odoo_importable()[0]:
+        # sets Odoo 18 up in .local/venv and runs this command again there; returns only when it cannot
+        args.no_odoo = bootstrap.run_inside_venv(sys.argv)
     return {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command](args)
 
 
