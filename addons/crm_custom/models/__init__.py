@@ -17,3 +17,11 @@ from . import crm_sales_plan_line
 from . import crm_motivation_scheme
 from . import crm_motivation_tier
 from . import crm_motivation_statement
+from . import crm_team
+from . import crm_lead_intake
+from . import crm_lead_intake_source
+from . import crm_lead_intake_request
+from . import crm_messenger_bot
+from . import crm_messenger_chat
+from . import crm_messenger_update
+from . import mail_thread

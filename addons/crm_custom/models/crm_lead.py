@@ -1,7 +1,9 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
@@ -40,6 +42,101 @@ class CrmLead(models.Model):
     )
     duplicate_count = fields.Integer(string="Duplicates", compute="_compute_duplicate_ids")
 
+    # -- lead intake and first contact (set by the system only, see _crm_system_fields) -----------------
+    intake_source_id = fields.Many2one(
+        "crm.lead.intake.source",
+        string="Intake Source",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The web form or API source whose request created this lead.",
+    )
+    messenger_chat_ids = fields.One2many(
+        "crm.messenger.chat", "lead_id", string="Messenger Chats", groups="sales_team.group_sale_salesman"
+    )
+    first_contact_deadline = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the salesperson must have contacted the client: the lead's creation plus the company's "
+        "First Contact SLA in working hours.",
+    )
+    first_contact_date = fields.Datetime(
+        string="First Contact",
+        readonly=True,
+        copy=False,
+        help="First logged call, e-mail or message of a salesperson to the client of this lead.",
+    )
+    first_contact_hours = fields.Float(
+        string="Hours to First Contact",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours (the company's working schedule) from the lead's creation to its first contact.",
+    )
+    first_contact_overdue = fields.Boolean(
+        string="First Contact Overdue",
+        compute="_compute_first_contact_overdue",
+        search="_search_first_contact_overdue",
+        help="Not contacted yet and the first-contact deadline has passed.",
+    )
+
+    # fields only the system sets: refused in create/write unless the caller runs in superuser mode
+    _crm_system_fields = (
+        "intake_source_id",
+        "first_contact_deadline",
+        "first_contact_date",
+        "first_contact_hours",
+    )
+
+    def _compute_first_contact_overdue(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.first_contact_overdue = bool(
+                lead.first_contact_deadline
+                and not lead.first_contact_date
+                and lead.first_contact_deadline < now
+            )
+
+    def _search_first_contact_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on First Contact Overdue."))
+        overdue = [
+            ("first_contact_date", "=", False),
+            ("first_contact_deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    # -- CRUD --------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._crm_check_system_fields(vals_list)
+        leads = super().create(vals_list)
+        leads._first_contact_start()
+        return leads
+
+    def write(self, vals):
+        self._crm_check_system_fields([vals])
+        result = super().write(vals)
+        if vals.get("user_id"):
+            self._first_contact_follow_owner()
+        return result
+
+    def _crm_check_system_fields(self, vals_list):
+        if self.env.su:
+            return
+        forged = {fname for vals in vals_list for fname in vals if fname in self._crm_system_fields}
+        if forged:
+            raise AccessError(
+                _(
+                    "These fields are set by the system and cannot be written: %(fields)s",
+                    fields=", ".join(sorted(self._fields[fname].string for fname in forged)),
+                )
+            )
+
     def _duplicate_entity_id(self):
         return self.partner_id.id
 
@@ -64,3 +161,171 @@ class CrmLead(models.Model):
                 )
             )
         return super().action_set_lost(**additional_values)
+
+    # -- e-mail intake -----------------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A lead from an unknown sender's e-mail to a sales team's alias: source E-mail, the message as its
+        description (the e-mail and its attachments are in the chatter), the salesperson chosen by the
+        team's assignment rules. Known senders never get here (see mail.thread ``message_route``)."""
+        values = dict(custom_values or {})
+        team = self.env["crm.team"].browse(values.get("team_id")).exists()
+        company = team.company_id or self.env.company
+        email_source = self.env.ref("crm_custom.utm_source_email", raise_if_not_found=False)
+        values.setdefault("source_id", email_source.id if email_source else False)
+        values.setdefault("medium_id", self.env.ref("utm.utm_medium_email").id)
+        values.setdefault("description", msg_dict.get("body") or False)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if author and author.company_id and author.company_id != company:
+            values.setdefault("partner_id", False)  # another company's contact: the lead stays unlinked
+        if team and not values.get("user_id"):
+            probe = self.new(
+                {
+                    "name": msg_dict.get("subject") or "",
+                    "email_from": msg_dict.get("email_from"),
+                    "team_id": team.id,
+                    "type": values.get("type") or "lead",
+                    "company_id": company.id,
+                }
+            )
+            user = team._crm_intake_assignee(probe)
+            if user:
+                values["user_id"] = user.id
+        return super().message_new(msg_dict, custom_values=values)
+
+    # -- first contact -----------------------------------------------------------------------------
+    def _first_contact_start(self):
+        """New leads: the first-contact deadline from the company's SLA, and a First Contact activity for
+        the salesperson. One deadline computation per company and one activity creation per batch."""
+        leads = self.filtered(lambda lead: lead.active and not lead.first_contact_deadline)
+        if not leads:
+            return
+        by_company = defaultdict(lambda: self.browse())
+        for lead in leads:
+            by_company[lead.company_id or self.env.company] |= lead
+        now = fields.Datetime.now()
+        for company, company_leads in by_company.items():
+            deadline = company._crm_first_contact_deadline(now)
+            company_leads.sudo().write({"first_contact_deadline": deadline})
+        leads._first_contact_schedule()
+
+    def _first_contact_schedule(self):
+        """A First Contact activity for the salesperson of each lead still waiting for it (none when the
+        lead has no salesperson yet: it comes with the assignment)."""
+        if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
+            return
+        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        waiting = self.filtered(
+            lambda lead: (
+                lead.user_id and lead.first_contact_deadline and not lead.first_contact_date and lead.active
+            )
+        )
+        if not (activity_type and waiting):
+            return
+        won = waiting.filtered(lambda lead: lead.stage_id.is_won)
+        waiting -= won
+        if not waiting:
+            return
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for lead in waiting:
+            user = lead.user_id
+            deadline = fields.Datetime.context_timestamp(
+                lead.with_context(tz=user.tz or "UTC"), lead.first_contact_deadline
+            )
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": user.id,
+                    "date_deadline": deadline.date(),
+                }
+            )
+        # one creation for the batch; no assignment e-mail per lead: the to-do is in the user's activities
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _first_contact_activities(self):
+        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        if not activity_type:
+            return self.env["mail.activity"]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+
+    def _first_contact_follow_owner(self):
+        """A new salesperson: the open First Contact activity follows the lead, or is scheduled now."""
+        waiting = self.filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
+        if not waiting:
+            return
+        activities = waiting._first_contact_activities()
+        by_user = defaultdict(lambda: self.env["mail.activity"])
+        for activity in activities:
+            owner = waiting.browse(activity.res_id).user_id
+            if owner and activity.user_id != owner:
+                by_user[owner] |= activity
+        for user, user_activities in by_user.items():
+            user_activities.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+        waiting.browse(set(waiting.ids) - set(activities.mapped("res_id")))._first_contact_schedule()
+
+    def _first_contact_register(self, contact_date=None, feedback=None, close_activity=True):
+        """Record the first contact of the leads not contacted yet (``contact_date``, naive UTC, default
+        now) with its working hours since creation, and mark their First Contact activity done.
+        The hook every channel calls: messages and calls logged on the lead, crm_telephony's calls."""
+        when = contact_date or fields.Datetime.now()
+        leads = self.sudo().filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
+        if not leads:
+            return
+        for lead in leads:
+            start = lead.create_date or when
+            company = lead.company_id or self.env.company
+            lead.write(
+                {
+                    "first_contact_date": max(when, start),
+                    "first_contact_hours": company._crm_work_hours_between(start, max(when, start)),
+                }
+            )
+        activities = leads._first_contact_activities() if close_activity else None
+        if activities:
+            activities.action_feedback(feedback=feedback or _("First contact made."))
+
+    def _first_contact_message_counts(self, message):
+        """A message counts as the first contact when an internal user (not OdooBot) sends it to the
+        client (not an internal note), or logs a call or the First Contact activity as done."""
+        author = message.author_id
+        if not author or author == self.env.ref("base.partner_root"):
+            return False
+        if not author.sudo().user_ids.filtered(lambda user: not user.share):
+            return False
+        activity_type = message.mail_activity_type_id
+        if activity_type:
+            first_contact = self.env.ref(
+                "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+            )
+            return activity_type.category == "phonecall" or activity_type == first_contact
+        return message.message_type in ("comment", "email") and not message.subtype_id.internal
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        if self.first_contact_deadline and not self.first_contact_date:
+            if self._first_contact_message_counts(message):
+                first_contact = self.env.ref(
+                    "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+                )
+                # the First Contact activity being marked done posted this message: it closes itself
+                self._first_contact_register(
+                    message.date or fields.Datetime.now(),
+                    close_activity=message.mail_activity_type_id != first_contact,
+                )
+        return result

@@ -1,5 +1,9 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import fields, models
 
 
@@ -53,6 +57,14 @@ class ResCompany(models.Model):
         "list.",
     )
 
+    # -- lead intake and first contact ---------------------------------------------------------------
+    crm_first_contact_sla = fields.Float(
+        string="First Contact SLA (working hours)",
+        default=1.0,
+        help="Every new lead gets a First Contact activity for its salesperson, due this many working hours "
+        "(the company's working schedule and public holidays) after the lead was created.",
+    )
+
     def write(self, vals):
         result = super().write(vals)
         if "crm_client_active_days" in vals:
@@ -66,3 +78,49 @@ class ResCompany(models.Model):
             )
             partners._recompute_client_status()
         return result
+
+    def _crm_tz(self):
+        """Timezone of the company's calendar days: its address's timezone, else its working schedule's."""
+        self.ensure_one()
+        return pytz.timezone(self.partner_id.tz or self.resource_calendar_id.tz or "UTC")
+
+    def _crm_first_contact_deadline(self, start):
+        """``start`` (naive UTC) plus the company's First Contact SLA in working hours, naive UTC.
+
+        Working hours are those of the company's working schedule, public holidays excluded; a company
+        without a schedule counts calendar hours."""
+        self.ensure_one()
+        hours = max(self.crm_first_contact_sla, 0.0)
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return start + timedelta(hours=hours)
+        planned = calendar.plan_hours(hours, pytz.utc.localize(start), compute_leaves=True)
+        if not planned:  # a schedule without any working time ahead
+            return start + timedelta(hours=hours)
+        return planned.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _crm_work_hours_between(self, start, end):
+        """Working hours of the company's schedule between two naive UTC datetimes (calendar hours
+        without a schedule), rounded to the minute."""
+        self.ensure_one()
+        if end <= start:
+            return 0.0
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return round((end - start).total_seconds() / 3600, 2)
+        hours = calendar.get_work_hours_count(
+            pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
+        )
+        return round(hours, 2)
+
+    def _crm_local_date(self, moment):
+        """Calendar day of a naive UTC datetime in the company's timezone."""
+        self.ensure_one()
+        return pytz.utc.localize(moment).astimezone(self._crm_tz()).date()
+
+    def _crm_day_start(self, day):
+        """Naive UTC datetime of the start of ``day`` in the company's timezone."""
+        self.ensure_one()
+        return (
+            self._crm_tz().localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        )

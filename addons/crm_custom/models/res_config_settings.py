@@ -33,3 +33,6 @@ class ResConfigSettings(models.TransientModel):
     crm_plan_unrealistic_months = fields.Integer(
         related="company_id.crm_plan_unrealistic_months", readonly=False
     )
+
+    # -- lead intake -------------------------------------------------------------------------------
+    crm_first_contact_sla = fields.Float(related="company_id.crm_first_contact_sla", readonly=False)

@@ -1,0 +1,2 @@
+from . import crm_lead_intake_key_wizard
+from . import crm_messenger_send_wizard
