@@ -6,6 +6,7 @@ import json
 import logging
 
 from psycopg2 import OperationalError
+from werkzeug.wsgi import get_input_stream
 
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError, ValidationError
@@ -49,17 +50,23 @@ class LeadIntakeController(http.Controller):
             {"ok": False, "error": str(error)}, status=error.status, headers=[*error.headers, *headers]
         )
 
+    def _stream(self):
+        # the request's raw input, bounded by its Content-Length (as Odoo's bus reads the WSGI environ)
+        return get_input_stream(request.httprequest._HTTPRequest__environ)
+
     def _check_length(self):
         """413 from the announced length, before anything is read."""
         length = request.httprequest.content_length
         if length is not None and length > MAX_BODY:
             if length <= MAX_DRAIN:
-                request.httprequest.stream.read(length)  # dropped, keeps the connection usable
+                stream = self._stream()
+                while stream.read(64 * 1024):  # dropped unread, so that the client gets the reply
+                    pass
             raise IntakeError("request body too large (at most 64 KiB)", status=413)
 
     def _read_body(self):
         """The body, at most 64 KiB (a chunked body has no announced length: read up to the limit)."""
-        body = request.httprequest.stream.read(MAX_BODY + 1)
+        body = self._stream().read(MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise IntakeError("request body too large (at most 64 KiB)", status=413)
         return body

@@ -281,7 +281,7 @@ class CrmLeadIntakeSource(models.Model):
             intake._intake_attach(
                 card,
                 company,
-                channel=_("Web form %(source)s", source=self.sudo().name),
+                channel=_("Web form %(name)s", name=self.sudo().name),
                 note=self._intake_request_note(values),
                 team=self.env["crm.team"].browse(conf["team_id"]),
             )
@@ -439,7 +439,7 @@ class CrmLeadIntakeSource(models.Model):
 
     def _intake_request_note(self, values):
         return self.env["crm.lead.intake"]._intake_note(
-            _("Request from the web form %(source)s", source=self.sudo().name),
+            _("Request from the web form %(name)s", name=self.sudo().name),
             [
                 (_("Name"), values["contact_name"]),
                 (_("Company"), values["company_name"]),

@@ -12,3 +12,5 @@ from . import test_plan_security
 from . import test_motivation
 from . import test_plan_realism
 from . import test_intake_email
+from . import test_intake_api
+from . import test_intake_telegram
