@@ -19,6 +19,22 @@ class CrmFirstContactReport(models.Model):
     _auto = False
     _order = "first_contact_deadline desc"
     _rec_name = "lead_id"
+    # flushed before the view is read
+    _depends = {
+        "crm.lead": [
+            "company_id",
+            "team_id",
+            "user_id",
+            "source_id",
+            "create_date",
+            "first_contact_deadline",
+            "first_contact_date",
+            "first_contact_hours",
+        ],
+        "res.company": ["partner_id", "resource_calendar_id"],
+        "res.partner": ["tz"],
+        "resource.calendar": ["tz"],
+    }
 
     lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
