@@ -1,12 +1,16 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
+from contextlib import contextmanager
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
+
+# transaction cache key of the leads whose First Contact activity waits for the end of a batch
+DEFER_KEY = "crm_first_contact_deferred"
 
 
 class CrmLead(models.Model):
@@ -122,7 +126,11 @@ class CrmLead(models.Model):
         self._crm_check_system_fields([vals])
         result = super().write(vals)
         if vals.get("user_id"):
-            self._first_contact_follow_owner()
+            pending = self.env.cr.cache.get(DEFER_KEY)
+            if pending is None:
+                self._first_contact_follow_owner()
+            else:
+                pending.update(self.ids)
         return result
 
     def _crm_check_system_fields(self, vals_list):
@@ -263,6 +271,28 @@ class CrmLead(models.Model):
                 ]
             )
         )
+
+    def _handle_salesmen_assignment(self, user_ids=False, team_id=False):
+        """Round-robin assignment writes one subset per salesperson: one activity creation for all."""
+        with self._first_contact_deferred():
+            return super()._handle_salesmen_assignment(user_ids=user_ids, team_id=team_id)
+
+    @api.model
+    @contextmanager
+    def _first_contact_deferred(self):
+        """Within this block, leads whose salesperson changes get their First Contact activity at the end,
+        in one batch: Odoo's assignment and conversion flows write the salesperson lead by lead. The
+        pending leads are kept on the transaction (not in the context, whose change would cost the flows
+        their prefetching)."""
+        if self.env.cr.cache.get(DEFER_KEY) is not None:  # an outer block schedules them
+            yield
+            return
+        pending = self.env.cr.cache[DEFER_KEY] = set()
+        try:
+            yield
+        finally:
+            del self.env.cr.cache[DEFER_KEY]
+        self.browse(sorted(pending)).exists()._first_contact_follow_owner()
 
     def _first_contact_follow_owner(self):
         """A new salesperson: the open First Contact activity follows the lead, or is scheduled now."""

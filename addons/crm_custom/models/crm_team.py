@@ -24,3 +24,9 @@ class CrmTeam(models.Model):
         if not candidates:
             return self.user_id
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
+
+    def _assign_and_convert_leads(self, force_quota=False):
+        """Rule-based assignment writes the salesperson lead by lead: the First Contact activities of the
+        assigned leads are scheduled once, for all of them, at the end."""
+        with self.env["crm.lead"]._first_contact_deferred():
+            return super()._assign_and_convert_leads(force_quota=force_quota)

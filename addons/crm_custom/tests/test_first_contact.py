@@ -102,6 +102,18 @@ class TestFirstContact(TransactionCase):
         self.assertEqual(self.fc_activities(lead), activity)
         self.assertEqual(activity.user_id, self.alice)
 
+    def test_round_robin_and_rule_based_assignment_give_activities_in_one_batch(self):
+        leads = self.new_leads(FRIDAY_1730, *[self.env["res.users"]] * 4)
+        leads[:2]._handle_salesmen_assignment(user_ids=(self.alice | self.bob).ids)
+        self.assertEqual(self.fc_activities(leads[:2]).user_id, self.alice | self.bob)
+        # the team's rule-based assignment writes lead by lead; the activities come once at the end
+        self.env["crm.team.member"].search([("crm_team_id", "=", self.team.id)]).assignment_max = 300  # 10 a day
+        self.team._action_assign_leads(force_quota=True)
+        self.assertEqual(leads[2:].user_id, self.alice)
+        self.assertEqual(self.fc_activities(leads[2:]).user_id, self.alice)
+        self.assertEqual(len(self.fc_activities(leads)), 4)
+        self.assertNotIn("crm_first_contact_deferred", self.env.cr.cache)
+
     def test_archived_and_won_leads_get_no_activity(self):
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         won = self.new_leads(FRIDAY_1730, self.alice, stage_id=won_stage.id, type="opportunity")
