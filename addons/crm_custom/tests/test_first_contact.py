@@ -107,7 +107,9 @@ class TestFirstContact(TransactionCase):
         leads[:2]._handle_salesmen_assignment(user_ids=(self.alice | self.bob).ids)
         self.assertEqual(self.fc_activities(leads[:2]).user_id, self.alice | self.bob)
         # the team's rule-based assignment writes lead by lead; the activities come once at the end
-        self.env["crm.team.member"].search([("crm_team_id", "=", self.team.id)]).assignment_max = 300  # 10 a day
+        self.env["crm.team.member"].search(
+            [("crm_team_id", "=", self.team.id)]
+        ).assignment_max = 300  # 10 a day
         self.team._action_assign_leads(force_quota=True)
         self.assertEqual(leads[2:].user_id, self.alice)
         self.assertEqual(self.fc_activities(leads[2:]).user_id, self.alice)

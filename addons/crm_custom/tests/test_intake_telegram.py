@@ -298,6 +298,18 @@ class TestTelegramIntake(HttpCase):
         with self.assertRaises(UserError):
             self.env["crm.messenger.chat"].with_user(self.alice).action_send_chatter_message(theirs.id)
 
+    def test_send_to_telegram_from_the_chatter_in_the_web_client(self):
+        """The chatter's message action "Send to Telegram" (browser tour)."""
+        self.deliver(TEXT_UPDATE)
+        lead = self.chat().lead_id
+        lead.with_user(self.alice).message_post(body="Tour answer to Telegram", message_type="comment")
+        self.fake.calls.clear()
+        self.start_tour(f"/odoo/crm/{lead.id}", "crm_custom_send_telegram_tour", login="intake_alice")
+        self.assertEqual(
+            self.fake.calls,
+            [("sendMessage", {"chat_id": MARIA_CHAT["id"], "text": "Tour answer to Telegram"})],
+        )
+
     # -- configuration rights -------------------------------------------------------------------------
     def test_token_and_secret_are_for_system_administrators_only(self):
         bot = self.env["crm.messenger.bot"].with_user(self.manager).create({"name": "Manager's bot"})

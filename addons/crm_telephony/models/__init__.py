@@ -8,3 +8,4 @@ from . import crm_pbx_token_wizard
 from . import crm_phonecall
 from . import crm_lead
 from . import crm_kpi
+from . import crm_phonecall_first_contact
