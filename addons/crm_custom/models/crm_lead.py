@@ -170,6 +170,27 @@ class CrmLead(models.Model):
             )
         return super().action_set_lost(**additional_values)
 
+    def _merge_dependences(self, opportunities):
+        """Merged leads: their messenger chats follow the head, which keeps the earliest first contact
+        and a single First Contact activity."""
+        super()._merge_dependences(opportunities)
+        self.env["crm.messenger.chat"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
+            {"lead_id": self.id}
+        )
+        contacted = (self | opportunities).filtered("first_contact_date").sorted("first_contact_date")
+        if contacted and contacted[0] != self:
+            self.sudo().write(
+                {
+                    "first_contact_date": contacted[0].first_contact_date,
+                    "first_contact_hours": contacted[0].first_contact_hours,
+                }
+            )
+        activities = self._first_contact_activities().sorted("id")
+        if self.first_contact_date:
+            activities.unlink()
+        elif len(activities) > 1:
+            activities[1:].unlink()
+
     # -- e-mail intake -----------------------------------------------------------------------------
     @api.model
     def message_new(self, msg_dict, custom_values=None):
@@ -257,6 +278,7 @@ class CrmLead(models.Model):
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _first_contact_activities(self):
+        """The open First Contact activities of these leads (sudo)."""
         activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
         if not activity_type:
             return self.env["mail.activity"]

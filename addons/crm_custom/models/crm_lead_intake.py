@@ -88,6 +88,7 @@ class CrmLeadIntake(models.AbstractModel):
         The duplicate guard's rule finds the candidates (same normalized e-mail, same E.164 phone or
         mobile; active cards of ``company`` or shared by all companies). Then:
 
+        0. the partners of internal users (an employee forwarding a client's e-mail) are not clients;
         1. a partner: customers first, then the most recently updated, then the highest id. The card is
            the most recently updated open lead or opportunity of that client (the partner's commercial
            entity and its contacts), opportunities first; else the partner itself;
@@ -106,6 +107,7 @@ class CrmLeadIntake(models.AbstractModel):
             SELECT p.id, p.commercial_partner_id
               FROM res_partner p
              WHERE p.id IN (SELECT c.id FROM ({query}) c)
+               AND p.partner_share IS NOT FALSE
              ORDER BY (COALESCE(p.customer_rank, 0) > 0) DESC, p.write_date DESC NULLS LAST, p.id DESC
              LIMIT 1
             """,  # noqa: S608 - the duplicate guard's constant SQL

@@ -63,9 +63,9 @@ class CrmMessengerBot(models.Model):
     webhook_secret = fields.Char(groups="base.group_system", copy=False, readonly=True)
     webhook_registered = fields.Boolean(readonly=True, copy=False)
     bot_username = fields.Char(readonly=True, copy=False, help="The bot's @username, as Telegram reports it.")
-    webhook_url = fields.Char(compute="_compute_webhook_url")
+    webhook_url = fields.Char(string="Webhook URL", compute="_compute_webhook_url")
     chat_ids = fields.One2many("crm.messenger.chat", "bot_id", string="Chats")
-    chat_count = fields.Integer(compute="_compute_chat_count")
+    chat_count = fields.Integer(string="Chats Count", compute="_compute_chat_count")
 
     # fields only the system sets: refused in create/write unless the caller runs in superuser mode
     _crm_system_fields = ("webhook_secret", "webhook_registered", "bot_username")

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -10,15 +10,15 @@ from .crm_messenger_bot import MAX_TEXT
 
 # Telegram message kinds without text of their own, named in the chatter.
 OTHER_KINDS = (
-    ("sticker", "sticker"),
-    ("voice", "voice message"),
-    ("video", "video"),
-    ("video_note", "video message"),
-    ("audio", "audio"),
-    ("animation", "animation"),
-    ("location", "location"),
-    ("venue", "venue"),
-    ("poll", "poll"),
+    ("sticker", _lt("[sticker]")),
+    ("voice", _lt("[voice message]")),
+    ("video", _lt("[video]")),
+    ("video_note", _lt("[video message]")),
+    ("audio", _lt("[audio]")),
+    ("animation", _lt("[animation]")),
+    ("location", _lt("[location]")),
+    ("venue", _lt("[venue]")),
+    ("poll", _lt("[poll]")),
 )
 
 
@@ -168,7 +168,7 @@ class CrmMessengerChat(models.Model):
             )
         for key, label in OTHER_KINDS:
             if key in message:
-                lines.append(_("[%(kind)s]", kind=label))
+                lines.append(str(label))
         who = self.name or self.external_chat_id
         if self.username:
             who = f"{who} (@{self.username})"

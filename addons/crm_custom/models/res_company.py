@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -79,11 +79,6 @@ class ResCompany(models.Model):
             partners._recompute_client_status()
         return result
 
-    def _crm_tz(self):
-        """Timezone of the company's calendar days: its address's timezone, else its working schedule's."""
-        self.ensure_one()
-        return pytz.timezone(self.partner_id.tz or self.resource_calendar_id.tz or "UTC")
-
     def _crm_first_contact_deadline(self, start):
         """``start`` (naive UTC) plus the company's First Contact SLA in working hours, naive UTC.
 
@@ -112,15 +107,3 @@ class ResCompany(models.Model):
             pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
         )
         return round(hours, 2)
-
-    def _crm_local_date(self, moment):
-        """Calendar day of a naive UTC datetime in the company's timezone."""
-        self.ensure_one()
-        return pytz.utc.localize(moment).astimezone(self._crm_tz()).date()
-
-    def _crm_day_start(self, day):
-        """Naive UTC datetime of the start of ``day`` in the company's timezone."""
-        self.ensure_one()
-        return (
-            self._crm_tz().localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-        )

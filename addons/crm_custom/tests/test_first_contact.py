@@ -186,6 +186,30 @@ class TestFirstContact(TransactionCase):
             )
         self.assertEqual(lead.first_contact_date, datetime(2026, 3, 9, 7, 0))
 
+    def test_merged_leads_keep_one_activity_and_the_earliest_contact(self):
+        head, other = self.new_leads(FRIDAY_1730, self.alice, self.alice)
+        bot = self.env["crm.messenger.bot"].create({"name": "Merge bot"})
+        chat = self.env["crm.messenger.chat"].create(
+            {"bot_id": bot.id, "external_chat_id": "42", "lead_id": other.id}
+        )
+        head = (head | other)._merge_opportunity()
+        self.assertEqual(len(self.fc_activities(head)), 1)
+        self.assertEqual(chat.lead_id, head)
+        contacted = self.new_leads(FRIDAY_1730, self.bob)
+        contacted._first_contact_register(datetime(2026, 3, 9, 6, 0))
+        head = (head | contacted)._merge_opportunity()
+        self.assertEqual(head.first_contact_date, datetime(2026, 3, 9, 6, 0))
+        self.assertFalse(self.fc_activities(head))
+
+    def test_employee_forwarding_is_not_a_known_client(self):
+        """Internal users' partners are not clients: their requests do not go to their own card."""
+        intake = self.env["crm.lead.intake"]
+        self.alice.partner_id.email = "alice@ourcompany.example"
+        self.assertIsNone(intake._intake_find_card(self.company, email="alice@ourcompany.example"))
+        self.assertEqual(
+            intake._intake_find_card(self.company, email="info@vasilek.example"), self.quiet_client
+        )
+
     # -- the waiting list and the SLA figure ------------------------------------------------------
     def test_waiting_list_overdue_first(self):
         older = self.new_leads(FRIDAY_1730, self.alice)

@@ -8,8 +8,8 @@ class CrmMessengerSendWizard(models.TransientModel):
     _name = "crm.messenger.send.wizard"
     _description = "Send to Telegram"
 
-    res_model = fields.Char(required=True)
-    res_id = fields.Integer(required=True)
+    res_model = fields.Char(string="Card Model", required=True)
+    res_id = fields.Integer(string="Card", required=True)
     chat_id = fields.Many2one("crm.messenger.chat", string="Chat", readonly=True)
     body = fields.Text(string="Message", required=True)
 
