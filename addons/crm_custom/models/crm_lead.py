@@ -118,6 +118,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._crm_check_system_fields(vals_list)
+        vals_list = self._first_contact_deadline_vals(vals_list)
         leads = super().create(vals_list)
         leads._first_contact_start()
         return leads
@@ -223,20 +224,39 @@ class CrmLead(models.Model):
         return super().message_new(msg_dict, custom_values=values)
 
     # -- first contact -----------------------------------------------------------------------------
+    @api.model
+    def _first_contact_deadline_vals(self, vals_list):
+        """The first-contact deadline of the new leads whose company is given, in their creation values
+        (one computation per company; the others get it right after creation)."""
+        now = fields.Datetime.now()
+        deadlines, result = {}, []
+        for vals in vals_list:
+            company_id = vals.get("company_id")
+            if company_id and vals.get("active", True) and not vals.get("first_contact_deadline"):
+                if company_id not in deadlines:
+                    company = self.env["res.company"].browse(company_id)
+                    deadlines[company_id] = company._crm_first_contact_deadline(now)
+                vals = dict(vals, first_contact_deadline=deadlines[company_id])
+            result.append(vals)
+        return result
+
     def _first_contact_start(self):
-        """New leads: the first-contact deadline from the company's SLA, and a First Contact activity for
-        the salesperson. One deadline computation per company and one activity creation per batch."""
-        leads = self.filtered(lambda lead: lead.active and not lead.first_contact_deadline)
-        if not leads:
-            return
+        """New leads: the first-contact deadline from the company's SLA (leads created won or archived have
+        none), and a First Contact activity for the salesperson. One deadline computation per company and
+        one activity creation per batch."""
+        won = self.filtered(lambda lead: lead.first_contact_deadline and lead.stage_id.is_won)
+        if won:
+            won.sudo().write({"first_contact_deadline": False})
+        missing = self.filtered(
+            lambda lead: lead.active and not lead.first_contact_deadline and not lead.stage_id.is_won
+        )
         by_company = defaultdict(lambda: self.browse())
-        for lead in leads:
+        for lead in missing:
             by_company[lead.company_id or self.env.company] |= lead
         now = fields.Datetime.now()
         for company, company_leads in by_company.items():
-            deadline = company._crm_first_contact_deadline(now)
-            company_leads.sudo().write({"first_contact_deadline": deadline})
-        leads._first_contact_schedule()
+            company_leads.sudo().write({"first_contact_deadline": company._crm_first_contact_deadline(now)})
+        self._first_contact_schedule()
 
     def _first_contact_schedule(self):
         """A First Contact activity for the salesperson of each lead still waiting for it (none when the

@@ -159,7 +159,13 @@ class CrmLeadIntake(models.AbstractModel):
         leads = (
             self.env["crm.lead"]
             .with_company(company)
-            .with_context(mail_create_nosubscribe=True, mail_create_nolog=True, default_user_id=False)
+            .with_context(
+                mail_create_nosubscribe=True,
+                mail_create_nolog=True,
+                # the salesperson is told by the First Contact activity, not by an assignment e-mail
+                mail_auto_subscribe_no_notify=True,
+                default_user_id=False,
+            )
         )
         vals = dict(
             vals,

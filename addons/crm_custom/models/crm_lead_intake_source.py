@@ -291,11 +291,9 @@ class CrmLeadIntakeSource(models.Model):
                 "duplicate_of": intake._intake_duplicate_of(card),
             }
         else:
+            # the request's fields and message are the lead's own fields and description: no chatter note
             lead = intake._intake_create_lead(
-                company,
-                self.env["crm.team"].browse(conf["team_id"]),
-                self._intake_lead_vals(conf, values),
-                note=self._intake_request_note(values),
+                company, self.env["crm.team"].browse(conf["team_id"]), self._intake_lead_vals(conf, values)
             )
             reply = {"ok": True, "lead_id": lead.id, "duplicate_of": None}
         self.env.cr.execute(

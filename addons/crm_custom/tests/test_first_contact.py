@@ -122,6 +122,7 @@ class TestFirstContact(TransactionCase):
         archived = self.new_leads(FRIDAY_1730, self.alice, active=False)
         self.assertFalse(self.fc_activities(won | archived))
         self.assertFalse(archived.first_contact_deadline)
+        self.assertFalse(won.first_contact_deadline, "not waiting for a first contact")
 
     def test_automation_skip_is_honoured(self):
         with at(self.env, FRIDAY_1730):
