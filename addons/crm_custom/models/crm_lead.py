@@ -49,7 +49,6 @@ class CrmLead(models.Model):
     # -- lead intake and first contact (set by the system only, see _crm_system_fields) -----------------
     intake_source_id = fields.Many2one(
         "crm.lead.intake.source",
-        string="Intake Source",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -80,7 +79,6 @@ class CrmLead(models.Model):
         help="Working hours (the company's working schedule) from the lead's creation to its first contact.",
     )
     first_contact_overdue = fields.Boolean(
-        string="First Contact Overdue",
         compute="_compute_first_contact_overdue",
         search="_search_first_contact_overdue",
         help="Not contacted yet and the first-contact deadline has passed.",
@@ -174,7 +172,7 @@ class CrmLead(models.Model):
     def _merge_dependences(self, opportunities):
         """Merged leads: their messenger chats follow the head, which keeps the earliest first contact
         and a single First Contact activity."""
-        super()._merge_dependences(opportunities)
+        result = super()._merge_dependences(opportunities)
         self.env["crm.messenger.chat"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
             {"lead_id": self.id}
         )
@@ -191,6 +189,7 @@ class CrmLead(models.Model):
             activities.unlink()
         elif len(activities) > 1:
             activities[1:].unlink()
+        return result
 
     # -- e-mail intake -----------------------------------------------------------------------------
     @api.model

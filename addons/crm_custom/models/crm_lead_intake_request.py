@@ -20,7 +20,7 @@ class CrmLeadIntakeRequest(models.Model):
     company_id = fields.Many2one(related="source_id.company_id")
     request_id = fields.Char(string="Request ID", readonly=True, help="The client's id of the request.")
     body_hash = fields.Char(readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, ondelete="set null")
     reply = fields.Char(readonly=True, help="The JSON reply given; repeated for the same request id.")
 
     _sql_constraints = [

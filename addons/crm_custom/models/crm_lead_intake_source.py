@@ -62,19 +62,16 @@ class CrmLeadIntakeSource(models.Model):
     )
     source_id = fields.Many2one(
         "utm.source",
-        string="Source",
         default=lambda self: self.env.ref("crm_custom.utm_source_website_form", raise_if_not_found=False),
         help="Source of the new leads when the request gives no utm_source.",
     )
     medium_id = fields.Many2one(
         "utm.medium",
-        string="Medium",
         default=lambda self: self.env.ref("utm.utm_medium_website", raise_if_not_found=False),
         help="Medium of the new leads when the request gives no utm_medium.",
     )
     campaign_id = fields.Many2one(
         "utm.campaign",
-        string="Campaign",
         help="Campaign of the new leads when the request gives no utm_campaign.",
     )
     allowed_origins = fields.Text(

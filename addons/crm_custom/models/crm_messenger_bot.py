@@ -44,7 +44,6 @@ class CrmMessengerBot(models.Model):
     )
     source_id = fields.Many2one(
         "utm.source",
-        string="Source",
         default=lambda self: self.env.ref("crm_custom.utm_source_messenger", raise_if_not_found=False),
         help="Source of the leads of new chats.",
     )

@@ -31,18 +31,14 @@ class CrmMessengerChat(models.Model):
     _check_company_auto = True
     _order = "last_message_date desc, id desc"
 
-    bot_id = fields.Many2one(
-        "crm.messenger.bot", string="Bot", required=True, readonly=True, ondelete="cascade"
-    )
+    bot_id = fields.Many2one("crm.messenger.bot", required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="bot_id.company_id", store=True, index=True)
     provider = fields.Selection(related="bot_id.provider")
     external_chat_id = fields.Char(string="Chat ID", required=True, readonly=True)
     name = fields.Char(readonly=True, help="The client's name in the messenger.")
     username = fields.Char(readonly=True)
     phone = fields.Char(readonly=True, help="The phone of the contact the client shared (E.164).")
-    lead_id = fields.Many2one(
-        "crm.lead", string="Lead", readonly=True, ondelete="set null", index="btree_not_null"
-    )
+    lead_id = fields.Many2one("crm.lead", readonly=True, ondelete="set null", index="btree_not_null")
     partner_id = fields.Many2one(
         "res.partner", string="Client", readonly=True, ondelete="set null", index="btree_not_null"
     )

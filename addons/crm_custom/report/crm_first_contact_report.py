@@ -36,11 +36,11 @@ class CrmFirstContactReport(models.Model):
         "resource.calendar": ["tz"],
     }
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
     date = fields.Date(
         string="Created On", readonly=True, help="Day of the lead's creation in the company's timezone."
     )

@@ -7,5 +7,5 @@ class CrmLeadIntakeKeyWizard(models.TransientModel):
     _name = "crm.lead.intake.key.wizard"
     _description = "Lead Intake Key (shown once)"
 
-    source_id = fields.Many2one("crm.lead.intake.source", string="Source", readonly=True)
+    source_id = fields.Many2one("crm.lead.intake.source", readonly=True)
     key = fields.Char(readonly=True)

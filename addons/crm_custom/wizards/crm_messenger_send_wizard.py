@@ -10,7 +10,7 @@ class CrmMessengerSendWizard(models.TransientModel):
 
     res_model = fields.Char(string="Card Model", required=True)
     res_id = fields.Integer(string="Card", required=True)
-    chat_id = fields.Many2one("crm.messenger.chat", string="Chat", readonly=True)
+    chat_id = fields.Many2one("crm.messenger.chat", readonly=True)
     body = fields.Text(string="Message", required=True)
 
     @api.model

@@ -23,8 +23,9 @@ class CrmPhonecall(models.Model):
 
     def _pbx_process_pending_batch(self):
         ended = self.filtered("pbx_end_pending")
-        super()._pbx_process_pending_batch()
+        result = super()._pbx_process_pending_batch()
         ended.filtered(lambda call: call.outcome == "answered")._first_contact_calls()
+        return result
 
     def _first_contact_calls(self):
         """Each lead's earliest call of these is its first contact (when it had none)."""
