@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytz
 
-from odoo import fields, models
+from odoo import fields, models, tools
 
 
 class ResCompany(models.Model):
@@ -80,11 +80,18 @@ class ResCompany(models.Model):
         return result
 
     def _crm_first_contact_deadline(self, start):
-        """``start`` (naive UTC) plus the company's First Contact SLA in working hours, naive UTC.
+        """``start`` (naive UTC) plus the company's First Contact SLA in working hours, naive UTC, to the
+        minute (``start`` is taken at the beginning of its minute).
 
         Working hours are those of the company's working schedule, public holidays excluded; a company
-        without a schedule counts calendar hours."""
+        without a schedule counts calendar hours. The result is kept in each worker's cache for the minute:
+        a new SLA or another schedule for the company applies at once, a change inside the schedule (working
+        times, public holidays) within a minute."""
         self.ensure_one()
+        return self._crm_first_contact_deadline_cached(start.replace(second=0, microsecond=0))
+
+    @tools.ormcache("self.id", "self.crm_first_contact_sla", "self.resource_calendar_id.id", "start")
+    def _crm_first_contact_deadline_cached(self, start):
         hours = max(self.crm_first_contact_sla, 0.0)
         calendar = self.resource_calendar_id
         if not calendar:
