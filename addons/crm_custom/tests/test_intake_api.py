@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_custom.models.crm_lead_intake_source import CrmLeadIntakeSource
@@ -326,6 +326,23 @@ class TestApiIntake(HttpCase):
             self.env["crm.lead.intake.source"].with_user(self.admin).create(
                 {"name": "x", "key_hash": "forged"}
             )
+
+    def test_other_companys_users_see_no_source_nor_request(self):
+        self.post({"email": "scoped@new.example", "request_id": "scope-1"})
+        other = self.env["res.company"].create({"name": "Other Branch", "country_id": self.russia.id})
+        outsider = new_test_user(
+            self.env,
+            login="intake_outsider",
+            groups="sales_team.group_sale_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        Source = self.env["crm.lead.intake.source"].with_user(outsider)
+        self.assertFalse(Source.search([("id", "=", self.source.id)]))
+        with self.assertRaises(AccessError):
+            Source.browse(self.source.id).read(["name"])
+        Request = self.env["crm.lead.intake.request"].with_user(outsider)
+        self.assertFalse(Request.search([("request_id", "=", "scope-1")]))
 
     def test_salesperson_cannot_configure_sources_nor_read_requests(self):
         self.post({"email": "logged@new.example", "request_id": "log-1"})

@@ -4,7 +4,7 @@ import copy
 import json
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .intake_common import FakeTelegramServer, setup_intake
@@ -336,6 +336,26 @@ class TestTelegramIntake(HttpCase):
         self.assertNotEqual(webhook["secret_token"], SECRET)
         self.assertEqual(self.bot.bot_username, "acme_sales_bot")
         self.assertTrue(self.bot.webhook_registered)
+
+    def test_other_companys_users_see_no_bot_chat_nor_update(self):
+        self.deliver(TEXT_UPDATE)
+        other = self.env["res.company"].create({"name": "Other Branch", "country_id": self.russia.id})
+        outsider = new_test_user(
+            self.env,
+            login="tg_outsider",
+            groups="sales_team.group_sale_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.env["crm.messenger.bot"].with_user(outsider).search([("id", "=", self.bot.id)]))
+        self.assertFalse(
+            self.env["crm.messenger.chat"].with_user(outsider).search([("bot_id", "=", self.bot.id)])
+        )
+        with self.assertRaises(AccessError):
+            self.env["crm.messenger.chat"].with_user(outsider).browse(self.chat().id).read(["name"])
+        # processed updates: the system's log, not even sales managers read it
+        with self.assertRaises(AccessError):
+            self.env["crm.messenger.update"].with_user(self.manager).search([])
 
     def test_chats_are_written_by_the_webhook_only(self):
         self.deliver(TEXT_UPDATE)
