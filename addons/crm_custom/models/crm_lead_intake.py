@@ -1,17 +1,34 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
 import hashlib
 
 from markupsafe import Markup
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import _, api, fields, models, sql_db
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 # An open lead: active (lost leads are archived) and not in a won stage.
 _OPEN_LEAD_WHERE = """
     l.active AND NOT COALESCE((SELECT s.is_won FROM crm_stage s WHERE s.id = l.stage_id), FALSE)
 """
+
+
+@functools.lru_cache(maxsize=8192)
+def to_e164(number, country_code):
+    """E.164 form of ``number`` read with ``country_code`` (ISO alpha-2 or None), as phone_validation formats
+    the cards' numbers; False when it is not a valid number. Pure function of its arguments: each worker
+    keeps the most recent results."""
+    if not number:
+        return False
+    try:
+        return phone_validation.phone_format(number, country_code, None, force_format="E164")
+    except UserError:
+        return False
 
 
 class IntakeError(Exception):
@@ -73,12 +90,12 @@ class CrmLeadIntake(models.AbstractModel):
         return email_normalize(email, strict=True) or False
 
     @api.model
-    def _intake_phone(self, company, phone):
+    def _intake_phone(self, company, phone, country_code=None):
         """E.164 form of ``phone`` read with the company's country (as the duplicate guard stores it),
-        else False."""
+        else False (``country_code``: the company's, when the caller has it already)."""
         if not phone:
             return False
-        return self.env["crm.lead"]._phone_format(number=phone, country=company.country_id) or False
+        return to_e164(phone, country_code or company.country_id.code or None)
 
     # -- the card of a request --------------------------------------------------------------------
     @api.model
@@ -169,7 +186,7 @@ class CrmLeadIntake(models.AbstractModel):
         )
         vals = dict(
             vals,
-            type=self._intake_lead_type(team),
+            type=vals.get("type") or self._intake_lead_type(team),
             team_id=team.id,
             company_id=company.id,
             user_id=False,

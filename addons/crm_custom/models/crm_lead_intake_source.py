@@ -230,6 +230,7 @@ class CrmLeadIntakeSource(models.Model):
         return frozendict(
             id=source.id,
             company_id=source.company_id.id,
+            country_code=source.company_id.country_id.code or None,
             team_id=source.team_id.id or False,
             source_id=source.source_id.id or False,
             medium_id=source.medium_id.id or False,
@@ -266,7 +267,7 @@ class CrmLeadIntakeSource(models.Model):
         intake._intake_read_committed()
         conf = self._intake_config()
         company = self.env["res.company"].browse(conf["company_id"])
-        values = self._intake_validate(data, company)
+        values = self._intake_validate(data, company, conf["country_code"])
         self._intake_check_rate(conf)
         body_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         log_id = self._intake_claim(conf, values.get("request_id"), body_hash)
@@ -300,7 +301,7 @@ class CrmLeadIntakeSource(models.Model):
         return reply
 
     @api.model
-    def _intake_validate(self, data, company):
+    def _intake_validate(self, data, company, country_code=None):
         """The request's values, checked: unknown fields, types, lengths, e-mail, phone, product codes."""
         if not isinstance(data, dict):
             raise IntakeError("the body must be a JSON object")
@@ -326,7 +327,7 @@ class CrmLeadIntakeSource(models.Model):
                 raise IntakeError(f"invalid e-mail: {raw}")
         if values["phone"]:
             raw = values["phone"]
-            values["phone"] = intake._intake_phone(company, raw)
+            values["phone"] = intake._intake_phone(company, raw, country_code)
             if not values["phone"]:
                 raise IntakeError(f"invalid phone: {raw}")
         if not (values["email"] or values["phone"]):

@@ -67,6 +67,8 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "country_id" in vals:
+            self.env.registry.clear_cache()  # lead intake sources keep their company's country
         if "crm_client_active_days" in vals:
             # the period moves clients between active and dormant without any invoice changing
             partners = (
