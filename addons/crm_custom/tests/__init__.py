@@ -15,3 +15,4 @@ from . import test_intake_email
 from . import test_intake_api
 from . import test_intake_telegram
 from . import test_first_contact
+from . import test_intake_concurrency

@@ -357,6 +357,23 @@ class TestTelegramIntake(HttpCase):
         with self.assertRaises(AccessError):
             self.env["crm.messenger.update"].with_user(self.manager).search([])
 
+    def test_partner_form_without_sales_rights(self):
+        """Accounting users open client cards: the Telegram button and the chats are not theirs."""
+        accountant = new_test_user(self.env, login="tg_accountant", groups="account.group_account_invoice")
+        arch = (
+            self.env["res.partner"]
+            .with_user(accountant)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("messenger_chat_ids", arch)
+        self.assertNotIn("Send to Telegram", arch)
+        salesman_arch = (
+            self.env["res.partner"]
+            .with_user(self.alice)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("messenger_chat_ids", salesman_arch)
+
     def test_chats_are_written_by_the_webhook_only(self):
         self.deliver(TEXT_UPDATE)
         chat = self.chat()
