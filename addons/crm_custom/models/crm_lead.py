@@ -205,8 +205,10 @@ class CrmLead(models.Model):
         values.setdefault("medium_id", self.env.ref("utm.utm_medium_email").id)
         values.setdefault("description", msg_dict.get("body") or False)
         author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
-        if author and author.company_id and author.company_id != company:
-            values.setdefault("partner_id", False)  # another company's contact: the lead stays unlinked
+        if team.company_id and author.company_id and author.company_id != team.company_id:
+            # another company's contact writing to this company's team: the lead stays unlinked (a team
+            # shared by all companies keeps Odoo's behaviour: the lead takes the contact and its company)
+            values.setdefault("partner_id", False)
         if team and not values.get("user_id"):
             probe = self.new(
                 {

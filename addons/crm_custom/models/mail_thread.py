@@ -55,6 +55,8 @@ class MailThread(models.AbstractModel):
         route_model, _thread_id, route_values, user_id, alias = route
         team = self.env["crm.team"].browse((route_values or {}).get("team_id")).exists()
         company = team.company_id or self.env.company
+        if not company.crm_intake_email_to_card:
+            return route  # Odoo's behaviour: every new e-mail to the alias makes a lead
         intake = self.env["crm.lead.intake"]
         email = intake._intake_email(message_dict.get("email_from"))
         card = intake._intake_find_card(company, email=email) if email else None

@@ -65,6 +65,14 @@ class ResCompany(models.Model):
         "(the company's working schedule and public holidays) after the lead was created.",
     )
 
+    crm_intake_email_to_card = fields.Boolean(
+        string="E-mails of Known Clients to Their Card",
+        default=True,
+        help="An e-mail to a sales team's alias from a known client or lead (same normalized address) goes "
+        "to the client's most recent open deal, or its card, with a to-do for the salesperson, instead of "
+        "creating a new lead as Odoo does.",
+    )
+
     def write(self, vals):
         result = super().write(vals)
         if "country_id" in vals:

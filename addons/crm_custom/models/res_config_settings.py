@@ -36,3 +36,4 @@ class ResConfigSettings(models.TransientModel):
 
     # -- lead intake -------------------------------------------------------------------------------
     crm_first_contact_sla = fields.Float(related="company_id.crm_first_contact_sla", readonly=False)
+    crm_intake_email_to_card = fields.Boolean(related="company_id.crm_intake_email_to_card", readonly=False)

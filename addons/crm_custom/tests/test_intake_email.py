@@ -234,6 +234,37 @@ class TestEmailIntake(TransactionCase):
         self.assertFalse(self.leads_after(before))
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
 
+    def test_setting_off_keeps_odoos_behaviour(self):
+        """Compatibility: with the company setting off, a known client's e-mail makes a lead, as in Odoo."""
+        self.company.crm_intake_email_to_card = False
+        before = self.last_lead_id()
+        self.process(self.plain("info@vasilek.example", subject="As Odoo does", msg_id="odoo-1@x"))
+        lead = self.leads_after(before)
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.partner_id, self.quiet_client)
+        self.assertFalse(self.quiet_client.activity_ids)
+
+    def test_team_shared_by_companies_keeps_the_contacts_company(self):
+        """A team without company: another company's contact gets a lead of its company (Odoo's rule)."""
+        other = self.env["res.company"].create({"name": "Other Branch", "country_id": self.russia.id})
+        contact = self.env["res.partner"].create(
+            {"name": "Branch client", "email": "branch@client.example", "company_id": other.id}
+        )
+        self.env["crm.team"].create(
+            {
+                "name": "Shared team",
+                "company_id": False,
+                "alias_name": "shared",
+                "alias_domain_id": self.company.alias_domain_id.id,
+            }
+        )
+        before = self.last_lead_id()
+        raw = self.plain("branch@client.example", subject="Shared team", msg_id="shared-1@x")
+        self.process(raw.replace("To: sales@", "To: shared@"))
+        lead = self.leads_after(before)
+        self.assertEqual(lead.partner_id, contact)
+        self.assertEqual(lead.company_id, other)
+
     def test_other_companys_client_is_unknown_here(self):
         """The duplicate guard's scope: a partner of another company does not make the sender known."""
         other = self.env["res.company"].create({"name": "Other Branch", "country_id": self.russia.id})
