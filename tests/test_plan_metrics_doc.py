@@ -39,3 +39,14 @@ class TestPlanMetricsDoc(TransactionCase):
             for name in names:
                 help_text = self.env[model]._fields[name].help
                 self.assertIn(f"| {help_text} |", self.doc, f"{model}.{name}")
+
+    def test_first_contact_figures_help_is_the_doc(self):
+        """Lead intake's first contact SLA: the lead's and the report's help texts are docs/metrics.md's."""
+        fields_by_model = {
+            "crm.lead": ["first_contact_date", "first_contact_hours"],
+            "crm.first.contact.report": ["first_contact_hours", "within_sla_count", "overdue_count"],
+        }
+        for model, names in fields_by_model.items():
+            for name in names:
+                help_text = self.env[model]._fields[name].help
+                self.assertIn(f"| {help_text} |", self.doc, f"{model}.{name}")

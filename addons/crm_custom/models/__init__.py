@@ -29,3 +29,10 @@ from . import crm_team_member
 from . import crm_client_feedback
 from . import account_move
 from . import crm_handover
+from . import crm_lead_intake
+from . import crm_lead_intake_source
+from . import crm_lead_intake_request
+from . import crm_messenger_bot
+from . import crm_messenger_chat
+from . import crm_messenger_update
+from . import mail_thread

@@ -71,17 +71,26 @@ class CrmDuplicateMixin(models.AbstractModel):
         return "TRUE"
 
     def _duplicate_query(self):
-        """One query over the table finding every candidate of the batch: ``(sql, params, branches)`` or None.
-
-        Each key kind is compared by equality (``= ANY``) on an indexed column, so PostgreSQL combines B-tree
-        index scans (BitmapOr) and the cost grows with the batch, not with the table. ``branches`` lists the
-        (kind, column) of each CASE column of the result, after the candidate's id, company and client.
-        """
+        """One query over the table finding every candidate of the batch: ``(sql, params, branches)`` or None
+        (see ``_duplicate_query_keys``)."""
         keys, companies = {}, set()
         for record in self.filtered("id"):
             for kind, value in record._duplicate_keys():
                 keys.setdefault(kind, set()).add(value)
             companies.add(record._duplicate_company().id)
+        return self._duplicate_query_keys(keys, companies)
+
+    @api.model
+    def _duplicate_query_keys(self, keys, companies):
+        """The candidates query for ``keys`` ({kind: {values}}) in ``companies`` (ids; records shared by all
+        companies always match): ``(sql, params, branches)`` or None without keys.
+
+        Each key kind is compared by equality (``= ANY``) on an indexed column, so PostgreSQL combines B-tree
+        index scans (BitmapOr) and the cost grows with the batch, not with the table. ``branches`` lists the
+        (kind, column) of each CASE column of the result, after the candidate's id, company and client.
+        Lead intake (e-mail, API, messengers) uses it with the keys of an incoming request.
+        """
+        keys = {kind: values for kind, values in keys.items() if values}
         if not keys:
             return None
         params = {"companies": sorted(companies)}
@@ -95,6 +104,8 @@ class CrmDuplicateMixin(models.AbstractModel):
                 branches.append((kind, column))
                 conditions.append(condition)
                 cases.append(f"CASE WHEN {condition} THEN t.{column} END")
+        if not conditions:
+            return None
         query = f"""
             SELECT t.id, t.company_id, t.{self._duplicate_entity_column}, {", ".join(cases)}
               FROM {self._table} t

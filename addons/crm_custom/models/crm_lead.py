@@ -1,14 +1,19 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
+
+# transaction cache key of the leads whose First Contact activity waits for the end of a batch
+DEFER_KEY = "crm_first_contact_deferred"
 
 
 class CrmLead(models.Model):
@@ -80,18 +85,112 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_idle_deadline = deadlines.get(lead.id, False)
 
+    # -- lead intake and first contact (set by the system only, see _crm_system_fields) -----------------
+    intake_source_id = fields.Many2one(
+        "crm.lead.intake.source",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The web form or API source whose request created this lead.",
+    )
+    messenger_chat_ids = fields.One2many(
+        "crm.messenger.chat", "lead_id", string="Messenger Chats", groups="sales_team.group_sale_salesman"
+    )
+    first_contact_deadline = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the salesperson must have contacted the client: the lead's creation plus the company's "
+        "First Contact SLA in working hours.",
+    )
+    first_contact_date = fields.Datetime(
+        string="First Contact",
+        readonly=True,
+        copy=False,
+        help="First logged call, e-mail or message of a salesperson to the client of this lead.",
+    )
+    first_contact_hours = fields.Float(
+        string="Hours to First Contact",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Working hours (the company's working schedule) from the lead's creation to its first contact.",
+    )
+    first_contact_overdue = fields.Boolean(
+        compute="_compute_first_contact_overdue",
+        search="_search_first_contact_overdue",
+        help="Not contacted yet and the first-contact deadline has passed.",
+    )
+
+    # fields only the system sets: refused in create/write unless the caller runs in superuser mode
+    _crm_system_fields = (
+        "intake_source_id",
+        "first_contact_deadline",
+        "first_contact_date",
+        "first_contact_hours",
+    )
+
+    def _compute_first_contact_overdue(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.first_contact_overdue = bool(
+                lead.first_contact_deadline
+                and not lead.first_contact_date
+                and lead.first_contact_deadline < now
+            )
+
+    def _search_first_contact_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on First Contact Overdue."))
+        overdue = [
+            ("first_contact_date", "=", False),
+            ("first_contact_deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    # -- CRUD --------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._crm_check_system_fields(vals_list)
+        vals_list = self._first_contact_deadline_vals(vals_list)
+        leads = super().create(vals_list)
+        leads._first_contact_start()
+        return leads
+
+    def write(self, vals):
+        self._crm_check_system_fields([vals])
+        result = super().write(vals)
+        if vals.get("stage_id") and self.env["crm.stage"].browse(vals["stage_id"]).is_won:
+            # a won deal is no longer idle: its reminder has no reason left
+            self._crm_close_idle_reminders(remove=True)
+        if vals.get("user_id"):
+            pending = self.env.cr.cache.get(DEFER_KEY)
+            if pending is None:
+                self._first_contact_follow_owner()
+            else:
+                pending.update(self.ids)
+        return result
+
+    def _crm_check_system_fields(self, vals_list):
+        if self.env.su:
+            return
+        forged = {fname for vals in vals_list for fname in vals if fname in self._crm_system_fields}
+        if forged:
+            raise AccessError(
+                _(
+                    "These fields are set by the system and cannot be written: %(fields)s",
+                    fields=", ".join(sorted(self._fields[fname].string for fname in forged)),
+                )
+            )
+
     def _duplicate_entity_id(self):
         return self.partner_id.id
 
     def _card_target(self):
         return "lead"
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("stage_id") and self.env["crm.stage"].browse(vals["stage_id"]).is_won:
-            # a won deal is no longer idle: its reminder has no reason left
-            self._crm_close_idle_reminders(remove=True)
-        return result
 
     def action_set_lost(self, **additional_values):
         """Refuse to lose a deal without a reason when its company asks for one."""
@@ -227,3 +326,237 @@ class CrmLead(models.Model):
                 }
             )
         )
+
+    def _merge_dependences(self, opportunities):
+        """Merged leads: their messenger chats follow the head, which keeps the earliest first contact
+        and a single First Contact activity."""
+        result = super()._merge_dependences(opportunities)
+        self.env["crm.messenger.chat"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
+            {"lead_id": self.id}
+        )
+        contacted = (self | opportunities).filtered("first_contact_date").sorted("first_contact_date")
+        if contacted and contacted[0] != self:
+            self.sudo().write(
+                {
+                    "first_contact_date": contacted[0].first_contact_date,
+                    "first_contact_hours": contacted[0].first_contact_hours,
+                }
+            )
+        activities = self._first_contact_activities().sorted("id")
+        if self.first_contact_date:
+            activities.unlink()
+        elif len(activities) > 1:
+            activities[1:].unlink()
+        return result
+
+    # -- e-mail intake -----------------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A lead from an unknown sender's e-mail to a sales team's alias: source E-mail, the message as its
+        description (the e-mail and its attachments are in the chatter), the salesperson chosen by the
+        team's assignment rules. Known senders never get here (see mail.thread ``message_route``)."""
+        values = dict(custom_values or {})
+        team = self.env["crm.team"].browse(values.get("team_id")).exists()
+        company = team.company_id or self.env.company
+        email_source = self.env.ref("crm_custom.utm_source_email", raise_if_not_found=False)
+        values.setdefault("source_id", email_source.id if email_source else False)
+        values.setdefault("medium_id", self.env.ref("utm.utm_medium_email").id)
+        values.setdefault("description", msg_dict.get("body") or False)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if team.company_id and author.company_id and author.company_id != team.company_id:
+            # another company's contact writing to this company's team: the lead stays unlinked (a team
+            # shared by all companies keeps Odoo's behaviour: the lead takes the contact and its company)
+            values.setdefault("partner_id", False)
+        if team and not values.get("user_id"):
+            probe = self.new(
+                {
+                    "name": msg_dict.get("subject") or "",
+                    "email_from": msg_dict.get("email_from"),
+                    "team_id": team.id,
+                    "type": values.get("type") or "lead",
+                    "company_id": company.id,
+                }
+            )
+            user = team._crm_intake_assignee(probe)
+            if user:
+                values["user_id"] = user.id
+        return super().message_new(msg_dict, custom_values=values)
+
+    # -- first contact -----------------------------------------------------------------------------
+    @api.model
+    def _first_contact_deadline_vals(self, vals_list):
+        """The first-contact deadline of the new leads whose company is given, in their creation values
+        (one computation per company; the others get it right after creation)."""
+        now = fields.Datetime.now()
+        deadlines, result = {}, []
+        for vals in vals_list:
+            company_id = vals.get("company_id")
+            if company_id and vals.get("active", True) and not vals.get("first_contact_deadline"):
+                if company_id not in deadlines:
+                    company = self.env["res.company"].browse(company_id)
+                    deadlines[company_id] = company._crm_first_contact_deadline(now)
+                vals = dict(vals, first_contact_deadline=deadlines[company_id])
+            result.append(vals)
+        return result
+
+    def _first_contact_start(self):
+        """New leads: the first-contact deadline from the company's SLA (leads created won or archived have
+        none), and a First Contact activity for the salesperson. One deadline computation per company and
+        one activity creation per batch."""
+        won = self.filtered(lambda lead: lead.first_contact_deadline and lead.stage_id.is_won)
+        if won:
+            won.sudo().write({"first_contact_deadline": False})
+        missing = self.filtered(
+            lambda lead: lead.active and not lead.first_contact_deadline and not lead.stage_id.is_won
+        )
+        by_company = defaultdict(lambda: self.browse())
+        for lead in missing:
+            by_company[lead.company_id or self.env.company] |= lead
+        now = fields.Datetime.now()
+        for company, company_leads in by_company.items():
+            company_leads.sudo().write({"first_contact_deadline": company._crm_first_contact_deadline(now)})
+        self._first_contact_schedule()
+
+    def _first_contact_schedule(self):
+        """A First Contact activity for the salesperson of each lead still waiting for it (none when the
+        lead has no salesperson yet: it comes with the assignment)."""
+        if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
+            return
+        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        waiting = self.filtered(
+            lambda lead: (
+                lead.user_id and lead.first_contact_deadline and not lead.first_contact_date and lead.active
+            )
+        )
+        if not (activity_type and waiting):
+            return
+        won = waiting.filtered(lambda lead: lead.stage_id.is_won)
+        waiting -= won
+        if not waiting:
+            return
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for lead in waiting:
+            user = lead.user_id
+            deadline = fields.Datetime.context_timestamp(
+                lead.with_context(tz=user.tz or "UTC"), lead.first_contact_deadline
+            )
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": user.id,
+                    "date_deadline": deadline.date(),
+                }
+            )
+        # one creation for the batch; no assignment e-mail per lead: the to-do is in the user's activities
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _first_contact_activities(self):
+        """The open First Contact activities of these leads (sudo)."""
+        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        if not activity_type:
+            return self.env["mail.activity"]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+
+    def _handle_salesmen_assignment(self, user_ids=False, team_id=False):
+        """Round-robin assignment writes one subset per salesperson: one activity creation for all."""
+        with self._first_contact_deferred():
+            return super()._handle_salesmen_assignment(user_ids=user_ids, team_id=team_id)
+
+    @api.model
+    @contextmanager
+    def _first_contact_deferred(self):
+        """Within this block, leads whose salesperson changes get their First Contact activity at the end,
+        in one batch: Odoo's assignment and conversion flows write the salesperson lead by lead. The
+        pending leads are kept on the transaction (not in the context, whose change would cost the flows
+        their prefetching)."""
+        if self.env.cr.cache.get(DEFER_KEY) is not None:  # an outer block schedules them
+            yield
+            return
+        pending = self.env.cr.cache[DEFER_KEY] = set()
+        try:
+            yield
+        finally:
+            del self.env.cr.cache[DEFER_KEY]
+        self.browse(sorted(pending)).exists()._first_contact_follow_owner()
+
+    def _first_contact_follow_owner(self):
+        """A new salesperson: the open First Contact activity follows the lead, or is scheduled now."""
+        waiting = self.filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
+        if not waiting:
+            return
+        activities = waiting._first_contact_activities()
+        by_user = defaultdict(lambda: self.env["mail.activity"])
+        for activity in activities:
+            owner = waiting.browse(activity.res_id).user_id
+            if owner and activity.user_id != owner:
+                by_user[owner] |= activity
+        for user, user_activities in by_user.items():
+            user_activities.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+        waiting.browse(set(waiting.ids) - set(activities.mapped("res_id")))._first_contact_schedule()
+
+    def _first_contact_register(self, contact_date=None, feedback=None, close_activity=True):
+        """Record the first contact of the leads not contacted yet (``contact_date``, naive UTC, default
+        now) with its working hours since creation, and mark their First Contact activity done.
+        The hook every channel calls: messages and calls logged on the lead, crm_telephony's calls."""
+        when = contact_date or fields.Datetime.now()
+        leads = self.sudo().filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
+        if not leads:
+            return
+        for lead in leads:
+            start = lead.create_date or when
+            company = lead.company_id or self.env.company
+            lead.write(
+                {
+                    "first_contact_date": max(when, start),
+                    "first_contact_hours": company._crm_work_hours_between(start, max(when, start)),
+                }
+            )
+        activities = leads._first_contact_activities() if close_activity else None
+        if activities:
+            activities.action_feedback(feedback=feedback or _("First contact made."))
+
+    def _first_contact_message_counts(self, message):
+        """A message counts as the first contact when an internal user (not OdooBot) sends it to the
+        client (not an internal note), or logs a call or the First Contact activity as done."""
+        author = message.author_id
+        if not author or author == self.env.ref("base.partner_root"):
+            return False
+        if not author.sudo().user_ids.filtered(lambda user: not user.share):
+            return False
+        activity_type = message.mail_activity_type_id
+        if activity_type:
+            first_contact = self.env.ref(
+                "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+            )
+            return activity_type.category == "phonecall" or activity_type == first_contact
+        return message.message_type in ("comment", "email") and not message.subtype_id.internal
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        if self.first_contact_deadline and not self.first_contact_date:
+            if self._first_contact_message_counts(message):
+                first_contact = self.env.ref(
+                    "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+                )
+                # the First Contact activity being marked done posted this message: it closes itself
+                self._first_contact_register(
+                    message.date or fields.Datetime.now(),
+                    close_activity=message.mail_activity_type_id != first_contact,
+                )
+        return result

@@ -1,6 +1,10 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models, tools
 
 from .base_automation import PROCESS_SWITCHES
 from .ir_actions_server import working_day_deadline
@@ -133,6 +137,22 @@ class ResCompany(models.Model):
         self.env["base.automation"]._crm_process_sync()
         return companies
 
+    # -- lead intake and first contact ---------------------------------------------------------------
+    crm_first_contact_sla = fields.Float(
+        string="First Contact SLA (working hours)",
+        default=1.0,
+        help="Every new lead gets a First Contact activity for its salesperson, due this many working hours "
+        "(the company's working schedule and public holidays) after the lead was created.",
+    )
+
+    crm_intake_email_to_card = fields.Boolean(
+        string="E-mails of Known Clients to Their Card",
+        default=True,
+        help="An e-mail to a sales team's alias from a known client or lead (same normalized address) goes "
+        "to the client's most recent open deal, or its card, with a to-do for the salesperson, instead of "
+        "creating a new lead as Odoo does.",
+    )
+
     def write(self, vals):
         starting = (
             self.filtered(lambda company: not company.crm_process_idle)
@@ -146,6 +166,8 @@ class ResCompany(models.Model):
             self.env["base.automation"]._crm_process_sync()
         if "crm_portfolio_access" in vals:
             self.env.registry.clear_cache()  # record rules depend on it (ir.rule._eval_context)
+        if "country_id" in vals:
+            self.env.registry.clear_cache()  # lead intake sources keep their company's country
         if "crm_client_active_days" in vals:
             # the period moves clients between active and dormant without any invoice changing
             partners = (
@@ -157,3 +179,39 @@ class ResCompany(models.Model):
             )
             partners._recompute_client_status()
         return result
+
+    def _crm_first_contact_deadline(self, start):
+        """``start`` (naive UTC) plus the company's First Contact SLA in working hours, naive UTC, to the
+        minute (``start`` is taken at the beginning of its minute).
+
+        Working hours are those of the company's working schedule, public holidays excluded; a company
+        without a schedule counts calendar hours. The result is kept in each worker's cache for the minute:
+        a new SLA or another schedule for the company applies at once, a change inside the schedule (working
+        times, public holidays) within a minute."""
+        self.ensure_one()
+        return self._crm_first_contact_deadline_cached(start.replace(second=0, microsecond=0))
+
+    @tools.ormcache("self.id", "self.crm_first_contact_sla", "self.resource_calendar_id.id", "start")
+    def _crm_first_contact_deadline_cached(self, start):
+        hours = max(self.crm_first_contact_sla, 0.0)
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return start + timedelta(hours=hours)
+        planned = calendar.plan_hours(hours, pytz.utc.localize(start), compute_leaves=True)
+        if not planned:  # a schedule without any working time ahead
+            return start + timedelta(hours=hours)
+        return planned.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _crm_work_hours_between(self, start, end):
+        """Working hours of the company's schedule between two naive UTC datetimes (calendar hours
+        without a schedule), rounded to the minute."""
+        self.ensure_one()
+        if end <= start:
+            return 0.0
+        calendar = self.resource_calendar_id
+        if not calendar:
+            return round((end - start).total_seconds() / 3600, 2)
+        hours = calendar.get_work_hours_count(
+            pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
+        )
+        return round(hours, 2)

@@ -55,3 +55,7 @@ class ResConfigSettings(models.TransientModel):
         action["domain"] = [("crm_process", "!=", False)]
         action["context"] = {"active_test": False, "search_default_group_by_crm_process": 1}
         return action
+
+    # -- lead intake -------------------------------------------------------------------------------
+    crm_first_contact_sla = fields.Float(related="company_id.crm_first_contact_sla", readonly=False)
+    crm_intake_email_to_card = fields.Boolean(related="company_id.crm_intake_email_to_card", readonly=False)

@@ -42,6 +42,9 @@ class ResPartner(models.Model):
         help="Cards of other clients of the same company with the same phone, mobile, e-mail or tax id.",
     )
     duplicate_count = fields.Integer(string="Duplicates", compute="_compute_duplicate_ids")
+    messenger_chat_ids = fields.One2many(
+        "crm.messenger.chat", "partner_id", string="Messenger Chats", groups="sales_team.group_sale_salesman"
+    )
 
     # -- card (issue 3) -------------------------------------------------------------------------------
     legal_name = fields.Char(help="Full registered name of the company, as in its registration documents.")

@@ -9,3 +9,4 @@ from . import crm_phonecall
 from . import crm_lead
 from . import crm_kpi
 from . import crm_handover
+from . import crm_phonecall_first_contact

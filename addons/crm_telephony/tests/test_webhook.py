@@ -195,6 +195,36 @@ class TestGenericWebhook(HttpCase):
         self.run_job()
         self.assertEqual(self.env["crm.lead"].search_count([]), leads_before + 1)
 
+    def test_unknown_callers_lead_gets_first_contact_activity_and_answer_is_its_first_contact(self):
+        """The lead made by the job gets the First Contact activity of every new lead (crm_custom); the
+        answered call is that lead's first contact, a missed one is not."""
+        fc_type = self.env.ref("crm_custom.mail_activity_type_first_contact")
+        self.post(self.event("call_started", "c-40", **{"from": "+1 415 555 0144"}))
+        self.run_job()
+        lead = self.calls("c-40").opportunity_id
+        self.assertEqual(lead.activity_ids.activity_type_id, fc_type)
+        self.assertEqual(lead.activity_ids.user_id, self.bob)
+        self.post(
+            self.event("call_ended", "c-40", talk_seconds=0, outcome="missed", **{"from": "+1 415 555 0144"})
+        )
+        self.run_job()
+        self.assertFalse(lead.first_contact_date, "a missed call is no contact")
+        answered = {"from": "+1 415 555 0144", "timestamp": "2026-03-02T11:00:00Z"}
+        self.post(self.event("call_answered", "c-41", extension="702", **answered))
+        self.post(self.event("call_ended", "c-41", talk_seconds=60, outcome="answered", **answered))
+        self.run_job()
+        self.assertEqual(self.calls("c-41").opportunity_id, lead)
+        self.assertTrue(lead.first_contact_date)
+        self.assertFalse(lead.activity_ids.filtered(lambda a: a.activity_type_id == fc_type), "done")
+
+    def test_call_logged_by_hand_is_the_first_contact(self):
+        lead = self.env["crm.lead"].create({"name": "Fair visitor", "user_id": self.alice.id})
+        self.assertTrue(lead.first_contact_deadline)
+        self.env["crm.phonecall"].with_user(self.alice).create(
+            {"name": "Called back", "opportunity_id": lead.id, "state": "done", "user_id": self.alice.id}
+        )
+        self.assertTrue(lead.first_contact_date)
+
     def test_two_calls_of_one_unknown_number_make_one_lead(self):
         """Two calls of a new number queued before the job runs: one lead, both calls on it."""
         leads_before = self.env["crm.lead"].search_count([])

@@ -1,0 +1,256 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
+import hashlib
+
+from markupsafe import Markup
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import _, api, fields, models, sql_db
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+# An open lead: active (lost leads are archived) and not in a won stage.
+_OPEN_LEAD_WHERE = """
+    l.active AND NOT COALESCE((SELECT s.is_won FROM crm_stage s WHERE s.id = l.stage_id), FALSE)
+"""
+
+
+@functools.lru_cache(maxsize=8192)
+def to_e164(number, country_code):
+    """E.164 form of ``number`` read with ``country_code`` (ISO alpha-2 or None), as phone_validation formats
+    the cards' numbers; False when it is not a valid number. Pure function of its arguments: each worker
+    keeps the most recent results."""
+    if not number:
+        return False
+    try:
+        return phone_validation.phone_format(number, country_code, None, force_format="E164")
+    except UserError:
+        return False
+
+
+class IntakeError(Exception):
+    """A request a channel refuses: ``status`` is the HTTP status, ``headers`` extra reply headers."""
+
+    def __init__(self, message, status=400, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or []
+
+
+class CrmLeadIntake(models.AbstractModel):
+    """What every lead channel (e-mail, web form / API, messengers) shares: the card a request belongs to,
+    by the duplicate guard's keys and scope, and what happens to it — a new lead with its salesperson,
+    or the request posted on the known client's card with an activity for its salesperson."""
+
+    _name = "crm.lead.intake"
+    _description = "Lead Intake"
+
+    # -- transaction -------------------------------------------------------------------------------
+    @api.model
+    def _intake_read_committed(self):
+        """Run the request's transaction in READ COMMITTED instead of Odoo's REPEATABLE READ.
+
+        Two requests of the same client (or two deliveries of one request) take the same advisory lock
+        (``_intake_lock``); the second waits for the first to commit, and under READ COMMITTED its next
+        statements see the first one's lead and attach to it instead of creating a duplicate (under
+        REPEATABLE READ they would not, the snapshot being older). The request has only read so far, so
+        its transaction is restarted at the new level; the next request on that connection gets Odoo's
+        level again. Test cursors are left as they are (the HttpCase cursor is shared with the test)."""
+        cr = self.env.cr
+        if type(cr) is not sql_db.Cursor or "rollback" in vars(cr):
+            return
+        if cr._cnx.isolation_level != ISOLATION_LEVEL_READ_COMMITTED:
+            cr.rollback()
+            cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+
+    @api.model
+    def _intake_lock(self, company, keys):
+        """Serialise the requests of one client: a transaction lock per (company, key), in a fixed order."""
+        locks = sorted(
+            int.from_bytes(
+                hashlib.blake2b(f"crm.lead.intake:{company.id}:{key}".encode(), digest_size=8).digest(),
+                "big",
+                signed=True,
+            )
+            for key in keys
+            if key
+        )
+        for lock in locks:
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+
+    # -- keys --------------------------------------------------------------------------------------
+    @api.model
+    def _intake_email(self, email):
+        """Normalized e-mail of one address, else False."""
+        if not email:
+            return False
+        return email_normalize(email, strict=True) or False
+
+    @api.model
+    def _intake_phone(self, company, phone, country_code=None):
+        """E.164 form of ``phone`` read with the company's country (as the duplicate guard stores it),
+        else False (``country_code``: the company's, when the caller has it already)."""
+        if not phone:
+            return False
+        return to_e164(phone, country_code or company.country_id.code or None)
+
+    # -- the card of a request --------------------------------------------------------------------
+    @api.model
+    def _intake_find_card(self, company, email=False, phone=False):
+        """The card a request from ``email`` (normalized) or ``phone`` (E.164) belongs to, or None.
+
+        The duplicate guard's rule finds the candidates (same normalized e-mail, same E.164 phone or
+        mobile; active cards of ``company`` or shared by all companies). Then:
+
+        0. the partners of internal users (an employee forwarding a client's e-mail) are not clients;
+        1. a partner: customers first, then the most recently updated, then the highest id. The card is
+           the most recently updated open lead or opportunity of that client (the partner's commercial
+           entity and its contacts), opportunities first; else the partner itself;
+        2. else a lead or opportunity (active: lost ones are archived): open ones first, then the most
+           recently updated, then the highest id.
+        """
+        keys = {"email": {email} if email else set(), "phone": {phone} if phone else set()}
+        partners = self.env["res.partner"]
+        self.env.flush_all()
+        built = partners._duplicate_query_keys(keys, {company.id})
+        if not built:
+            return None
+        query, params, _branches = built
+        self.env.cr.execute(
+            f"""
+            SELECT p.id, p.commercial_partner_id
+              FROM res_partner p
+             WHERE p.id IN (SELECT c.id FROM ({query}) c)
+               AND p.partner_share IS NOT FALSE
+             ORDER BY (COALESCE(p.customer_rank, 0) > 0) DESC, p.write_date DESC NULLS LAST, p.id DESC
+             LIMIT 1
+            """,  # noqa: S608 - the duplicate guard's constant SQL
+            params,
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            partner_id, client_id = row
+            self.env.cr.execute(
+                f"""
+                SELECT l.id FROM crm_lead l
+                 WHERE l.partner_id IN (SELECT c.id FROM res_partner c WHERE c.commercial_partner_id = %s)
+                   AND (l.company_id IS NULL OR l.company_id = %s)
+                   AND {_OPEN_LEAD_WHERE}
+                 ORDER BY (l.type = 'opportunity') DESC, l.write_date DESC NULLS LAST, l.id DESC
+                 LIMIT 1
+                """,  # noqa: S608 - constant SQL fragment
+                (client_id, company.id),
+            )
+            lead = self.env.cr.fetchone()
+            if lead:
+                return self.env["crm.lead"].browse(lead[0])
+            return partners.browse(partner_id)
+        query, params, _branches = self.env["crm.lead"]._duplicate_query_keys(keys, {company.id})
+        self.env.cr.execute(
+            f"""
+            SELECT l.id FROM crm_lead l
+             WHERE l.id IN (SELECT c.id FROM ({query}) c)
+             ORDER BY ({_OPEN_LEAD_WHERE}) DESC, l.write_date DESC NULLS LAST, l.id DESC
+             LIMIT 1
+            """,  # noqa: S608 - the duplicate guard's constant SQL
+            params,
+        )
+        lead = self.env.cr.fetchone()
+        return self.env["crm.lead"].browse(lead[0]) if lead else None
+
+    # -- what happens to a request --------------------------------------------------------------------
+    @api.model
+    def _intake_lead_type(self, team):
+        """Lead or opportunity, as Odoo's team alias decides: a lead when the company uses leads and the
+        team takes them."""
+        uses_leads = self.env.ref("crm.group_use_lead") in self.env.ref("base.group_user").sudo().implied_ids
+        return "lead" if uses_leads and (not team or team.use_leads) else "opportunity"
+
+    @api.model
+    def _intake_create_lead(self, company, team, vals, note=None):
+        """A new lead of ``company`` for ``team``, its salesperson chosen by the team's assignment rules,
+        with ``note`` (Markup) logged in its chatter."""
+        leads = (
+            self.env["crm.lead"]
+            .with_company(company)
+            .with_context(
+                mail_create_nosubscribe=True,
+                mail_create_nolog=True,
+                # the salesperson is told by the First Contact activity, not by an assignment e-mail
+                mail_auto_subscribe_no_notify=True,
+                default_user_id=False,
+            )
+        )
+        vals = dict(
+            vals,
+            type=vals.get("type") or self._intake_lead_type(team),
+            team_id=team.id,
+            company_id=company.id,
+            user_id=False,
+        )
+        vals["user_id"] = team._crm_intake_assignee(leads.new(vals)).id
+        lead = leads.create(vals)
+        if note:
+            lead._message_log(body=note, author_id=self.env.ref("base.partner_root").id)
+        return lead
+
+    @api.model
+    def _intake_card_owner(self, card, team=None):
+        """Who answers a request on ``card``: its salesperson, else its client's, else the channel team's
+        leader."""
+        user = card.user_id
+        if not user and card._name == "res.partner":
+            user = card.commercial_partner_id.user_id
+        if not user and card._name == "crm.lead":
+            user = card.partner_id.commercial_partner_id.user_id
+        return user or (team.user_id if team else self.env["res.users"])
+
+    @api.model
+    def _intake_attach(self, card, company, channel, note=None, team=None, post=True):
+        """The known client's request on its card: ``note`` (Markup) in its chatter (unless the channel
+        posted it already, ``post=False``) and a to-do for the card's salesperson, due within the company's
+        First Contact SLA."""
+        if post and note:
+            card._message_log(body=note, author_id=self.env.ref("base.partner_root").id)
+        user = self._intake_card_owner(card, team)
+        if not user or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        deadline = company._crm_first_contact_deadline(fields.Datetime.now())
+        local = fields.Datetime.context_timestamp(card.with_context(tz=user.tz or "UTC"), deadline)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": _("New request: %(channel)s", channel=channel),
+                    "automated": True,
+                    "res_model_id": self.env["ir.model"]._get_id(card._name),
+                    "res_id": card.id,
+                    "user_id": user.id,
+                    "date_deadline": local.date(),
+                }
+            )
+        )
+
+    @api.model
+    def _intake_note(self, title, lines, message=None):
+        """Chatter note of a request: a title, ``(label, value)`` lines and the client's message."""
+        body = Markup("<p><b>%s</b></p>") % title
+        shown = [(label, value) for label, value in lines if value]
+        if shown:
+            body += Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s: %s</li>") % (label, value) for label, value in shown
+            )
+        if message:
+            body += Markup("<p>%s</p>") % Markup("<br/>").join(message.splitlines())
+        return body
+
+    @api.model
+    def _intake_duplicate_of(self, card):
+        return {"model": card._name, "id": card.id} if card else None
