@@ -13,7 +13,8 @@ from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..models.crm_phonecall import EVENTS, OUTCOMES, PbxEventError
+from ..const import EVENTS, OUTCOMES
+from ..models.crm_phonecall_intake import PbxEventError
 
 _logger = logging.getLogger(__name__)
 
