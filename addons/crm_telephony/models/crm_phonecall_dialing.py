@@ -35,7 +35,8 @@ class CrmPhonecallDialing(models.AbstractModel):
         if not number_e164:
             raise UserError(_("The number %(number)s cannot be read.", number=number))
         external_id = pbx._pbx_originate(user.pbx_extension, number_e164)
-        call = self.create(
+        # the values come from the PBX's answer and the user's own records: the system path writes them
+        call = self._system_create(
             {
                 "name": _("Outbound call to %(number)s", number=number_e164),
                 "direction": "out",

@@ -101,6 +101,8 @@ class CrmPhonecallRecording(models.AbstractModel):
     @api.model
     def _cron_recording_retention(self):
         """Delete stored recordings older than their PBX's retention period."""
+        if not self.env.su:  # the system path, whatever user the cron runs as
+            return self.sudo()._cron_recording_retention()
         for pbx in self.env["crm.pbx"].search([("retention_days", ">", 0)]):
             limit = fields.Datetime.now() - timedelta(days=pbx.retention_days)
             calls = self.search(
@@ -110,6 +112,9 @@ class CrmPhonecallRecording(models.AbstractModel):
                     ("date", "<", limit),
                 ]
             )
-            attachments = calls.recording_attachment_id
+            # only what the recording job stored on the call itself is deleted, whatever the field holds
+            attachments = calls.recording_attachment_id.filtered(
+                lambda a, ids=set(calls.ids): a.res_model == self._name and a.res_id in ids
+            )
             calls.write({"recording_state": "deleted", "recording_attachment_id": False})
             attachments.sudo().unlink()
