@@ -14,6 +14,7 @@ from . import crm_card_quality_line
 from . import sale_order
 from . import crm_kpi
 from . import crm_sales_plan
+from . import crm_sales_plan_coaching
 from . import crm_sales_plan_line
 from . import crm_motivation_scheme
 from . import crm_motivation_tier

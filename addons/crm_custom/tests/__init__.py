@@ -12,3 +12,4 @@ from . import test_plan_security
 from . import test_motivation
 from . import test_plan_realism
 from . import test_system_fields
+from . import test_plan_trust
