@@ -48,6 +48,8 @@ class CrmPhonecallRecording(models.AbstractModel):
     @api.model
     def _cron_fetch_recordings(self, limit=20):
         """Download pending recordings; a failure is retried later (2, 4, 8... minutes), 5 attempts."""
+        if not self.env.su:  # the system path, whatever user the cron runs as
+            return self.sudo()._cron_fetch_recordings(limit=limit)
         calls = self.search(
             [("recording_state", "=", "pending"), ("recording_next_try", "<=", fields.Datetime.now())],
             limit=limit,

@@ -47,6 +47,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_recording_downloaded_by_job(self):
         with FakePbxServer({("GET", "/rec/1.mp3"): (200, "audio/mpeg", AUDIO)}) as server:
+            self.pbx.api_base_url = server.url  # a PBX on this host: its recordings come from here
             call = self.incoming("r-1", recording_url=f"{server.url}/rec/1.mp3")
             self.assertEqual(call.recording_state, "pending")
             self.assertFalse(server.requests, "nothing is downloaded inside the webhook")
@@ -62,6 +63,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_recording_retry_then_failure(self):
         with FakePbxServer({}) as server:
+            self.pbx.api_base_url = server.url
             call = self.incoming("r-2", recording_url=f"{server.url}/missing.mp3")
             self.calls._cron_fetch_recordings()
             self.assertEqual(call.recording_state, "pending")
@@ -78,6 +80,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_retention_deletes_old_recordings(self):
         with FakePbxServer({("GET", "/rec/3.mp3"): (200, "audio/mpeg", AUDIO)}) as server:
+            self.pbx.api_base_url = server.url  # a PBX on this host: its recordings come from here
             call = self.incoming("r-3", recording_url=f"{server.url}/rec/3.mp3")
             self.calls._cron_fetch_recordings()
         attachment = call.recording_attachment_id
