@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -47,32 +49,41 @@ class CrmPhonecallRecording(models.AbstractModel):
 
     @api.model
     def _cron_fetch_recordings(self, limit=20):
-        """Download pending recordings; a failure is retried later (2, 4, 8... minutes), 5 attempts."""
+        """Download pending recordings; a failure is retried later (2, 4, 8... minutes), 5 attempts.
+
+        Each call is fetched in its own savepoint and, when run by the cron, committed on its own: one call
+        that fails in any way (no PBX, an odd answer of the provider, a bug) is counted as a failed attempt
+        and never stops the others, nor makes Odoo disable the cron after repeated failures."""
         if not self.env.su:  # the system path, whatever user the cron runs as
             return self.sudo()._cron_fetch_recordings(limit=limit)
+        commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
         calls = self.search(
             [("recording_state", "=", "pending"), ("recording_next_try", "<=", fields.Datetime.now())],
             limit=limit,
             order="recording_next_try, id",
         )
         for call in calls:
-            call._pbx_fetch_recording()
+            try:
+                with self.env.cr.savepoint():
+                    call._pbx_fetch_recording()
+            except OperationalError:
+                raise  # concurrency: the cron runs the job again
+            except Exception as error:
+                _logger.exception("Recording of call %s: unexpected error", call.id)
+                call._pbx_recording_failed(_("Unexpected error: %(error)s", error=repr(error)))
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
 
     def _pbx_fetch_recording(self):
         self.ensure_one()
+        if not self.pbx_id:
+            self._pbx_recording_failed(_("The call has no PBX to download its recording from."))
+            return False
         try:
             content, mimetype = self.pbx_id._pbx_download_recording(self)
         except UserError as error:
-            attempts = self.recording_attempts + 1
-            self.write(
-                {
-                    "recording_attempts": attempts,
-                    "recording_error": str(error)[:250],
-                    "recording_state": "failed" if attempts >= 5 else "pending",
-                    "recording_next_try": fields.Datetime.now() + timedelta(minutes=2**attempts),
-                }
-            )
-            _logger.info("Recording of call %s not downloaded (attempt %s): %s", self.id, attempts, error)
+            self._pbx_recording_failed(str(error))
             return False
         attachment = (
             self.env["ir.attachment"]
@@ -100,9 +111,24 @@ class CrmPhonecallRecording(models.AbstractModel):
         )
         return True
 
+    def _pbx_recording_failed(self, error):
+        """Count a failed download: retried after 2, 4, 8, 16 minutes, Download Failed after 5 attempts."""
+        self.ensure_one()
+        attempts = self.recording_attempts + 1
+        self.write(
+            {
+                "recording_attempts": attempts,
+                "recording_error": str(error)[:250],
+                "recording_state": "failed" if attempts >= 5 else "pending",
+                "recording_next_try": fields.Datetime.now() + timedelta(minutes=2**attempts),
+            }
+        )
+        _logger.info("Recording of call %s not downloaded (attempt %s): %s", self.id, attempts, error)
+
     @api.model
     def _cron_recording_retention(self):
-        """Delete stored recordings older than their PBX's retention period."""
+        """Delete stored recordings older than their PBX's retention period, call by call: one that cannot
+        be deleted is logged and the others go on."""
         if not self.env.su:  # the system path, whatever user the cron runs as
             return self.sudo()._cron_recording_retention()
         for pbx in self.env["crm.pbx"].search([("retention_days", ">", 0)]):
@@ -114,9 +140,21 @@ class CrmPhonecallRecording(models.AbstractModel):
                     ("date", "<", limit),
                 ]
             )
-            # only what the recording job stored on the call itself is deleted, whatever the field holds
-            attachments = calls.recording_attachment_id.filtered(
-                lambda a, ids=set(calls.ids): a.res_model == self._name and a.res_id in ids
-            )
-            calls.write({"recording_state": "deleted", "recording_attachment_id": False})
-            attachments.sudo().unlink()
+            for call in calls:
+                try:
+                    with self.env.cr.savepoint():
+                        call._pbx_delete_recording()
+                except OperationalError:
+                    raise
+                except Exception:
+                    _logger.exception("Recording of call %s could not be deleted", call.id)
+        return True
+
+    def _pbx_delete_recording(self):
+        self.ensure_one()
+        # only what the recording job stored on the call itself is deleted, whatever the field holds
+        attachment = self.recording_attachment_id.filtered(
+            lambda a: a.res_model == self._name and a.res_id == self.id
+        )
+        self.write({"recording_state": "deleted", "recording_attachment_id": False})
+        attachment.sudo().unlink()

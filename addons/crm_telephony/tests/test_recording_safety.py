@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 import threading
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -170,3 +172,74 @@ class TestRecordingSafety(TransactionCase):
             call = self.pending("s-10", f"{server.url}/page")
             self.calls._cron_fetch_recordings()
         self.assert_refused(call, "did not answer with audio (text/html)")
+
+
+@tagged("post_install", "-at_install")
+class TestRecordingJobIsolation(TransactionCase):
+    """One call whose download fails in an unexpected way is a failed attempt of that call only: the other
+    calls of the run are downloaded, and the job does not fail (Odoo disables a cron that keeps failing)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        setup_telephony(cls)
+
+    def test_broken_calls_do_not_stop_the_batch(self):
+        routes = {
+            ("GET", "/v1/pbx/record/request/"): (
+                200,
+                "application/json",
+                json.dumps(["not", "an object"]).encode(),
+            ),
+            ("GET", "/rec/good.mp3"): (200, "audio/mpeg", AUDIO),
+        }
+        long_ago = fields.Datetime.now() - timedelta(hours=1)
+        with FakePbxServer(routes) as server:
+            self.pbx.api_base_url = server.url
+            zadarma = self.env["crm.pbx"].create(
+                {
+                    "name": "Zadarma",
+                    "provider": "zadarma",
+                    "company_id": self.company.id,
+                    "api_base_url": server.url,
+                    "api_key": "zd-key",
+                    "api_secret": "zd-secret",
+                }
+            )
+            Calls = self.env["crm.phonecall"]
+            pending = {"recording_state": "pending", "company_id": self.company.id, "direction": "in"}
+            # a call without PBX (an older row, or data imported in superuser mode), first in the queue
+            orphan = Calls.create(
+                dict(
+                    pending,
+                    name="Orphan",
+                    recording_url=f"{server.url}/rec/good.mp3",
+                    recording_next_try=long_ago,
+                )
+            )
+            # Zadarma's API answers something that is not a JSON object
+            odd = Calls.create(
+                dict(
+                    pending,
+                    name="Odd answer",
+                    pbx_id=zadarma.id,
+                    recording_ref="rec-1",
+                    recording_next_try=long_ago + timedelta(minutes=1),
+                )
+            )
+            good = Calls.create(
+                dict(
+                    pending,
+                    name="Good",
+                    pbx_id=self.pbx.id,
+                    recording_url=f"{server.url}/rec/good.mp3",
+                    recording_next_try=long_ago + timedelta(minutes=2),
+                )
+            )
+            Calls._cron_fetch_recordings()
+        self.assertEqual(good.recording_state, "done")
+        self.assertEqual(good.recording_attachment_id.raw, AUDIO)
+        self.assertEqual((orphan.recording_state, orphan.recording_attempts), ("pending", 1))
+        self.assertIn("no PBX", orphan.recording_error)
+        self.assertEqual((odd.recording_state, odd.recording_attempts), ("pending", 1))
+        self.assertIn("did not answer correctly", odd.recording_error)
