@@ -182,6 +182,13 @@ class CrmPbx(models.Model):
         self.ensure_one()
         return self._pbx_intake_config_cached()
 
+    def _pbx_user_extension(self, user):
+        """The extension of ``user`` on this PBX: the one the webhook maps to that user (active users of the
+        PBX's company), else False."""
+        self.ensure_one()
+        extensions = self._pbx_intake_config()["extensions"]
+        return next((ext for ext, user_id in sorted(extensions.items()) if user_id == user.id), False)
+
     # ------------------------------------------------------------------ token
 
     @staticmethod

@@ -31,10 +31,22 @@ class CrmPhonecallDialing(models.AbstractModel):
             raise UserError(
                 _("No PBX able to place calls is configured for %(company)s.", company=self.env.company.name)
             )
+        # the extension of this user on this PBX, as the webhook maps it (users of the PBX's company): the
+        # same extension number in another company is another user's phone
+        extension = pbx._pbx_user_extension(user)
+        if not extension:
+            raise UserError(
+                _(
+                    "Your PBX extension belongs to %(home)s, not to %(company)s: switch to %(home)s to place "
+                    "calls, or ask an administrator.",
+                    home=user.company_id.name,
+                    company=pbx.company_id.name,
+                )
+            )
         number_e164 = pbx._to_e164(number)
         if not number_e164:
             raise UserError(_("The number %(number)s cannot be read.", number=number))
-        external_id = pbx._pbx_originate(user.pbx_extension, number_e164)
+        external_id = pbx._pbx_originate(extension, number_e164)
         # the values come from the PBX's answer and the user's own records: the system path writes them
         call = self._system_create(
             {
@@ -44,13 +56,13 @@ class CrmPhonecallDialing(models.AbstractModel):
                 "external_call_id": external_id or False,
                 "company_id": pbx.company_id.id,
                 "user_id": user.id,
-                "pbx_extension": user.pbx_extension,
+                "pbx_extension": extension,
                 "partner_id": (partner or (lead and lead.partner_id) or self.env["res.partner"]).id,
                 "opportunity_id": lead.id if lead else False,
                 "partner_phone": number_e164,
                 "remote_e164": number_e164,
                 "called_number": number,
-                "caller_number": user.pbx_extension,
+                "caller_number": extension,
                 "ring_start": fields.Datetime.now(),
             }
         )
@@ -59,9 +71,7 @@ class CrmPhonecallDialing(models.AbstractModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _(
-                    "Calling %(number)s from extension %(ext)s.", number=number_e164, ext=user.pbx_extension
-                ),
+                "message": _("Calling %(number)s from extension %(ext)s.", number=number_e164, ext=extension),
                 "next": {"type": "ir.actions.act_window_close"},
                 "call_id": call.id,
             },
