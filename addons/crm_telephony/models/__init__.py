@@ -13,3 +13,4 @@ from . import crm_phonecall_demo
 from . import crm_phonecall
 from . import crm_lead
 from . import crm_kpi
+from . import ir_http

@@ -101,6 +101,14 @@ class CrmPbx(models.Model):
         default="PJSIP/{extension}",
         help="Channel of the user's phone, {extension} is replaced by the user's PBX extension.",
     )
+    notification_window = fields.Integer(
+        string="Notification Window (minutes)",
+        default=240,
+        help="Zadarma: a notification whose call start lies further from now than this is refused. Zadarma "
+        "signs only a few fields of a notification; the window stops a captured one from being replayed "
+        "later with another call or duration. Keep it above your longest calls (a call's end is notified "
+        "with its start). 0 turns the check off.",
+    )
     api_token_hash = fields.Char(groups="base.group_system", copy=False, readonly=True)
     api_token_set = fields.Boolean(
         string="API Token Set",
@@ -242,7 +250,10 @@ class CrmPbx(models.Model):
         self.ensure_one()
         if not (self.sudo().api_secret and signature):
             return False
-        return hmac.compare_digest(self._zadarma_signature(text), signature)
+        # bytes: compare_digest refuses str with non-ASCII characters, which any client can send
+        return hmac.compare_digest(
+            self._zadarma_signature(text).encode(), signature.encode("utf-8", "replace")
+        )
 
     # --------------------------------------------------------------- numbers
 
