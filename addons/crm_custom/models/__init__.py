@@ -1,3 +1,4 @@
+from . import crm_system_fields_mixin
 from . import res_company
 from . import res_config_settings
 from . import crm_lead
@@ -13,6 +14,7 @@ from . import crm_card_quality_line
 from . import sale_order
 from . import crm_kpi
 from . import crm_sales_plan
+from . import crm_sales_plan_coaching
 from . import crm_sales_plan_line
 from . import crm_motivation_scheme
 from . import crm_motivation_tier

@@ -40,20 +40,19 @@ class CrmCardQualityMixin(models.AbstractModel):
         self.env["crm.mandatory.field"]._check_records(self, lambda r: r._card_target(), changed=changed)
 
     def _card_refresh_score(self):
-        if self.env.context.get("crm_card_quality_writing"):
-            return
         scores = self.env["crm.card.score.rule"]._score(self, lambda r: r._card_target())
         groups = defaultdict(list)
         for record in self.filtered("id"):
             value = scores.get(record.id, (100, False))
             if (record.card_score, record.card_missing) != value:
                 groups[value].append(record.id)
-        writer = self.with_context(crm_card_quality_writing=True)
         for (score, missing), ids in groups.items():
-            writer.browse(ids).write({"card_score": score, "card_missing": missing})
+            self.browse(ids).write({"card_score": score, "card_missing": missing})
 
     def _card_quality_after_write(self, vals):
-        if self.env.context.get("crm_card_quality_writing") or not set(vals) - BOOKKEEPING_FIELDS:
+        # a write of bookkeeping fields only (the score just computed) checks nothing again; no context
+        # key skips the policy (the context is user input)
+        if not set(vals) - BOOKKEEPING_FIELDS:
             return
         self._card_check_mandatory(changed=list(vals))
         self._card_refresh_score()

@@ -65,7 +65,8 @@ class CrmMandatoryField(models.Model):
         :param changed: on write, the field names written; only the rules on those fields are checked, so
             incomplete existing cards stay editable for everything else
         """
-        if not records or self.env.context.get("crm_mandatory_skip"):
+        # the context is user input: the skip is honoured in superuser mode only (docs/security.md)
+        if not records or (self.env.context.get("crm_mandatory_skip") and self.env.su):
             return
         companies = records.mapped(lambda r: (r.company_id or self.env.company).id)
         rules = self.sudo().with_context(active_test=True).search([("company_id", "in", companies)])

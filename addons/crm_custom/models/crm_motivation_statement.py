@@ -8,36 +8,44 @@ class CrmMotivationStatement(models.Model):
     """What one salesperson earns for one closed plan, from the actuals frozen at closing."""
 
     _name = "crm.motivation.statement"
+    _inherit = ["crm.system.fields.mixin"]
     _description = "Motivation Statement"
     _order = "date_from desc, user_id"
     _check_company_auto = True
 
-    plan_id = fields.Many2one("crm.sales.plan", required=True, ondelete="cascade", index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    # issued by closing the plan only (_generate): every figure below is the system's
+    plan_id = fields.Many2one("crm.sales.plan", required=True, system=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, system=True, index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     team_id = fields.Many2one(related="plan_id.team_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     date_from = fields.Date(related="plan_id.date_from", store=True)
     date_to = fields.Date(related="plan_id.date_to", store=True)
-    revenue_line_id = fields.Many2one("crm.sales.plan.line", readonly=True)
-    revenue_target = fields.Monetary(readonly=True)
+    revenue_line_id = fields.Many2one("crm.sales.plan.line", readonly=True, system=True)
+    revenue_target = fields.Monetary(readonly=True, system=True)
     revenue = fields.Monetary(
-        readonly=True, help="Revenue of the salesperson frozen when the plan was closed (Revenue KPI)."
+        readonly=True,
+        system=True,
+        help="Revenue of the salesperson frozen when the plan was closed (Revenue KPI).",
     )
-    achievement = fields.Float(string="Revenue Achievement (%)", readonly=True)
-    commission_tier_id = fields.Many2one("crm.motivation.tier", readonly=True)
-    commission_percent = fields.Float(string="Commission (%)", readonly=True)
-    commission_amount = fields.Monetary(readonly=True, help="Frozen revenue times the commission percent.")
+    achievement = fields.Float(string="Revenue Achievement (%)", readonly=True, system=True)
+    commission_tier_id = fields.Many2one("crm.motivation.tier", readonly=True, system=True)
+    commission_percent = fields.Float(string="Commission (%)", readonly=True, system=True)
+    commission_amount = fields.Monetary(
+        readonly=True, system=True, help="Frozen revenue times the commission percent."
+    )
     activity_completion = fields.Float(
         string="Activity Plan Completion (%)",
         readonly=True,
+        system=True,
         help="Weighted average achievement of the salesperson's activity KPIs (100 when the plan has none).",
     )
-    coefficient_tier_id = fields.Many2one("crm.motivation.tier", readonly=True)
-    salary_coefficient = fields.Float(readonly=True, digits=(16, 4))
+    coefficient_tier_id = fields.Many2one("crm.motivation.tier", readonly=True, system=True)
+    salary_coefficient = fields.Float(readonly=True, system=True, digits=(16, 4))
     weighted_achievement = fields.Float(
         string="Weighted Achievement (%)",
         readonly=True,
+        system=True,
         help="Achievements of all the salesperson's lines averaged with the lines' weights.",
     )
     revenue_now = fields.Monetary(

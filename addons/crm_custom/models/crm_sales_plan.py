@@ -12,7 +12,7 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 class CrmSalesPlan(models.Model):
     _name = "crm.sales.plan"
     _description = "Sales Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.system.fields.mixin"]
     _order = "date_from desc, team_id"
     _check_company_auto = True
 
@@ -45,24 +45,32 @@ class CrmSalesPlan(models.Model):
     line_ids = fields.One2many("crm.sales.plan.line", "plan_id", string="Lines", copy=True)
     statement_ids = fields.One2many("crm.motivation.statement", "plan_id", string="Motivation Statements")
     statement_count = fields.Integer(compute="_compute_statement_count")
-    closed_date = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    closed_date = fields.Datetime(string="Closed On", readonly=True, system=True, copy=False)
     likely_unrealistic = fields.Boolean(
         readonly=True,
+        system=True,
         copy=False,
         tracking=True,
         help="Set by the realism rule: in each of the last consecutive months of the company setting, more "
         "than the set share of the team's members missed their revenue plan.",
     )
+    # who needs coaching is for the team's leader and the sales managers: kept in its own model, whose record
+    # rules hide it from the plan's salespeople (in reading and in searching)
+    coaching_ids = fields.One2many(
+        "crm.sales.plan.coaching",
+        "plan_id",
+        string="Coaching Needs",
+        readonly=True,
+        groups="sales_team.group_sale_manager",
+    )
     coaching_user_ids = fields.Many2many(
         "res.users",
-        "crm_sales_plan_coaching_rel",
-        "plan_id",
-        "user_id",
         string="Needs Coaching",
-        readonly=True,
-        copy=False,
+        compute="_compute_coaching_user_ids",
+        search="_search_coaching_user_ids",
         help="Salespeople who missed their revenue plan in each of the last consecutive months of the "
-        "company setting while most of their team did not.",
+        "company setting while most of their team did not (shown to the team's leader and to sales "
+        "managers).",
     )
 
     _sql_constraints = [
@@ -83,6 +91,24 @@ class CrmSalesPlan(models.Model):
         for plan in self:
             months = PERIOD_MONTHS.get(plan.period_type, 1)
             plan.date_to = plan.date_from and plan.date_from + relativedelta(months=months, days=-1)
+
+    @api.depends("coaching_ids.user_id")
+    @api.depends_context("uid")
+    def _compute_coaching_user_ids(self):
+        # searched, not read from coaching_ids: the search applies the reader's record rules
+        Coaching = self.env["crm.sales.plan.coaching"]
+        plans = self.filtered("id")
+        lines = (
+            Coaching.search([("plan_id", "in", plans.ids)])
+            if plans and Coaching.has_access("read")
+            else Coaching
+        )
+        for plan in self:
+            plan.coaching_user_ids = lines.filtered(lambda line, plan=plan: line.plan_id == plan).user_id
+
+    def _search_coaching_user_ids(self, operator, value):
+        # through the coaching model, whose record rules apply to the search as well
+        return [("coaching_ids.user_id", operator, value)]
 
     def _compute_statement_count(self):
         groups = self.env["crm.motivation.statement"]._read_group(
@@ -140,8 +166,8 @@ class CrmSalesPlan(models.Model):
             raise UserError(_("Only an open plan can be closed."))
         self.line_ids._refresh_actuals()
         for line in self.line_ids:
-            line.closed_actual = line.actual
-        self.write({"state": "closed", "closed_date": fields.Datetime.now()})
+            line._system_write({"closed_actual": line.actual})
+        self._system_write({"state": "closed", "closed_date": fields.Datetime.now()})
         self.env["crm.motivation.statement"]._generate(self)
         self._next_plans()._check_realism()
         return True
@@ -150,8 +176,8 @@ class CrmSalesPlan(models.Model):
         if any(plan.state != "closed" for plan in self):
             raise UserError(_("Only a closed plan can be reopened."))
         self.statement_ids.unlink()
-        self.write({"state": "open", "closed_date": False})
-        self.line_ids.write({"closed_actual": 0.0})
+        self._system_write({"state": "open", "closed_date": False})
+        self.line_ids._system_write({"closed_actual": 0.0})
         self.line_ids._refresh_actuals()
         return True
 
@@ -214,7 +240,8 @@ class CrmSalesPlan(models.Model):
             months = max(company.crm_plan_unrealistic_months, 1)
             previous = plan._previous_monthly_plans(months)
             if len(previous) < months:
-                plan.write({"likely_unrealistic": False, "coaching_user_ids": [(5, 0, 0)]})
+                plan._system_write({"likely_unrealistic": False})
+                plan._set_coaching(self.env["res.users"])
                 continue
             missed_every_month = None
             most_missed_every_month = True
@@ -226,14 +253,20 @@ class CrmSalesPlan(models.Model):
                     most_missed_every_month = False
                 missed_every_month = missed if missed_every_month is None else missed_every_month & missed
             was_flagged = plan.likely_unrealistic
-            plan.write(
-                {
-                    "likely_unrealistic": most_missed_every_month,
-                    "coaching_user_ids": [(6, 0, [] if most_missed_every_month else missed_every_month.ids)],
-                }
-            )
+            plan._system_write({"likely_unrealistic": most_missed_every_month})
+            plan._set_coaching(self.env["res.users"] if most_missed_every_month else missed_every_month)
             if most_missed_every_month and not was_flagged:
                 plan._notify_unrealistic(months)
+
+    def _set_coaching(self, users):
+        """The plan's coaching list becomes ``users`` (written by the realism rule only)."""
+        self.ensure_one()
+        self.check_access("write")
+        lines = self.sudo().coaching_ids
+        gone = lines.filtered(lambda line: line.user_id not in users)
+        kept = (lines - gone).user_id
+        gone.unlink()
+        lines.create([{"plan_id": self.id, "user_id": user.id} for user in users - kept])
 
     def _notify_unrealistic(self, months):
         manager = self.team_id.user_id or self.create_uid

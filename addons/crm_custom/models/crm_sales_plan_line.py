@@ -11,6 +11,7 @@ ACHIEVEMENT_HELP = "Actual divided by target, in percent; 0 when there is no tar
 
 class CrmSalesPlanLine(models.Model):
     _name = "crm.sales.plan.line"
+    _inherit = ["crm.system.fields.mixin"]
     _description = "Sales Plan Line"
     _order = "plan_id, user_id, kpi_id"
     _check_company_auto = True
@@ -40,6 +41,7 @@ class CrmSalesPlanLine(models.Model):
     )
     actual = fields.Float(
         readonly=True,
+        system=True,
         copy=False,
         aggregator="sum",
         help="Value of the KPI over the period, from the records the KPI definition names; refreshed "
@@ -49,12 +51,14 @@ class CrmSalesPlanLine(models.Model):
         string="Achievement (%)",
         compute="_compute_achievement",
         store=True,
+        system=True,
         aggregator="avg",
         help=ACHIEVEMENT_HELP,
     )
     closed_actual = fields.Float(
         string="Actual at Closing",
         readonly=True,
+        system=True,
         copy=False,
         help="The actual frozen when the plan was closed; commission is paid on it.",
     )

@@ -5,13 +5,15 @@ from odoo.tools import float_compare
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "crm.system.fields.mixin"]
 
     crm_first_sent_date = fields.Datetime(
         string="First Sent On",
         copy=False,
         readonly=True,
         index=True,
+        system=True,  # input of the Proposals Sent KPI: set when the quotation is first sent, never by users
         help="When the quotation was first sent to the customer (state Quotation Sent); the date of the "
         "Proposals Sent KPI.",
     )
@@ -61,14 +63,15 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("state") == "sent" and not vals.get("crm_first_sent_date"):
-                vals["crm_first_sent_date"] = fields.Datetime.now()
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        sent = orders.filtered(lambda order: order.state == "sent" and not order.crm_first_sent_date)
+        if sent:
+            sent._system_write({"crm_first_sent_date": fields.Datetime.now()})
+        return orders
 
     def write(self, vals):
         if vals.get("state") == "sent":
             first = self.filtered(lambda order: not order.crm_first_sent_date)
             if first:
-                super(SaleOrder, first).write({"crm_first_sent_date": fields.Datetime.now()})
+                first._system_write({"crm_first_sent_date": fields.Datetime.now()})
         return super().write(vals)

@@ -24,3 +24,5 @@ from . import test_intake_api
 from . import test_intake_telegram
 from . import test_first_contact
 from . import test_intake_concurrency
+from . import test_system_fields
+from . import test_plan_trust

@@ -5,8 +5,14 @@ from . import res_partner
 from . import crm_pbx
 from . import crm_pbx_route
 from . import crm_pbx_token_wizard
+from . import crm_phonecall_intake
+from . import crm_phonecall_events_job
+from . import crm_phonecall_recording
+from . import crm_phonecall_dialing
+from . import crm_phonecall_demo
 from . import crm_phonecall
 from . import crm_lead
 from . import crm_kpi
 from . import crm_handover
 from . import crm_phonecall_first_contact
+from . import ir_http

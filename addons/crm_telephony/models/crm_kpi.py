@@ -12,6 +12,7 @@ class CrmKpi(models.Model):
     _inherit = "crm.kpi"
 
     def _phonecall_actuals(self, keys, company, value_sql, condition_sql, params=()):
+        # a call counts when it came from a PBX or was logged by its own user (docs/metrics.md)
         self.env["crm.phonecall"].flush_model()
         date_from, date_to = self._key_bounds(keys)
         aggregate = f"""
@@ -20,6 +21,7 @@ class CrmKpi(models.Model):
              WHERE c.company_id = %s
                AND c.active
                AND c.state != 'cancel'
+               AND (c.pbx_id IS NOT NULL OR c.create_uid = c.user_id)
                AND c.date >= %s AND c.date < %s::date + 1
                AND {condition_sql}
              GROUP BY 1, 2, 3

@@ -14,6 +14,11 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import frozendict
 
+from .. import safe_fetch
+
+# Recordings: total time of one download (seconds); size limit when the company has none set (MB).
+RECORDING_TIMEOUT = 60
+DEFAULT_RECORDING_MAX_MB = 50
 # Fields read by the webhook's intake (kept in the registry cache, see _pbx_intake_config).
 INTAKE_FIELDS = {"active", "company_id", "default_country_id", "default_team_id", "recording_policy"}
 
@@ -96,6 +101,14 @@ class CrmPbx(models.Model):
         default="PJSIP/{extension}",
         help="Channel of the user's phone, {extension} is replaced by the user's PBX extension.",
     )
+    notification_window = fields.Integer(
+        string="Notification Window (minutes)",
+        default=240,
+        help="Zadarma: a notification whose call start lies further from now than this is refused. Zadarma "
+        "signs only a few fields of a notification; the window stops a captured one from being replayed "
+        "later with another call or duration. Keep it above your longest calls (a call's end is notified "
+        "with its start). 0 turns the check off.",
+    )
     api_token_hash = fields.Char(groups="base.group_system", copy=False, readonly=True)
     api_token_set = fields.Boolean(
         string="API Token Set",
@@ -177,6 +190,13 @@ class CrmPbx(models.Model):
         self.ensure_one()
         return self._pbx_intake_config_cached()
 
+    def _pbx_user_extension(self, user):
+        """The extension of ``user`` on this PBX: the one the webhook maps to that user (active users of the
+        PBX's company), else False."""
+        self.ensure_one()
+        extensions = self._pbx_intake_config()["extensions"]
+        return next((ext for ext, user_id in sorted(extensions.items()) if user_id == user.id), False)
+
     # ------------------------------------------------------------------ token
 
     @staticmethod
@@ -230,7 +250,10 @@ class CrmPbx(models.Model):
         self.ensure_one()
         if not (self.sudo().api_secret and signature):
             return False
-        return hmac.compare_digest(self._zadarma_signature(text), signature)
+        # bytes: compare_digest refuses str with non-ASCII characters, which any client can send
+        return hmac.compare_digest(
+            self._zadarma_signature(text).encode(), signature.encode("utf-8", "replace")
+        )
 
     # --------------------------------------------------------------- numbers
 
@@ -260,6 +283,8 @@ class CrmPbx(models.Model):
             data = response.json()
         except (requests.RequestException, ValueError) as error:
             raise UserError(_("The PBX did not answer correctly: %(error)s", error=error)) from error
+        if not isinstance(data, dict):
+            raise UserError(_("The PBX did not answer correctly: %(error)s", error=str(data)[:200]))
         if response.status_code >= 400 or data.get("status") == "error":
             raise UserError(
                 _(
@@ -305,21 +330,41 @@ class CrmPbx(models.Model):
         raise UserError(_("This PBX cannot place calls."))
 
     def _pbx_download_recording(self, call):
-        """Content and mimetype of ``call``'s recording; raises UserError when it cannot be fetched."""
+        """Content and mimetype of ``call``'s recording; raises UserError when it cannot be fetched.
+
+        The link (from the PBX's event, or from Zadarma's API for a reference) is fetched by
+        ``safe_fetch``: public addresses only, unless the PBX's own API Base URL is on a private network
+        (or this host), then those addresses too; redirects checked, size and time limited."""
         self.ensure_one()
-        url = call.sudo().recording_url
+        url = call.recording_url
         if self.provider == "zadarma" and call.recording_ref:
             data = self._zadarma_request("pbx/record/request", {"call_id": call.recording_ref})
-            url = data.get("link") or (data.get("links") or [False])[0]
-        if not url:
+            links = data.get("links")
+            url = data.get("link") or (links[0] if isinstance(links, list) and links else False)
+        if not url or not isinstance(url, str):
             raise UserError(_("No recording link."))
+        limit_mb = self.company_id.crm_phone_recording_max_mb or DEFAULT_RECORDING_MAX_MB
         try:
-            response = requests.get(url, timeout=30)
-        except requests.RequestException as error:
-            raise UserError(_("Recording download failed: %(error)s", error=error)) from error
-        if response.status_code != 200 or not response.content:
-            raise UserError(
-                _("Recording download failed with status %(status)s.", status=response.status_code)
+            content, content_type = safe_fetch.fetch(
+                url,
+                allowed=self._pbx_private_address_classes(),
+                max_bytes=limit_mb * 1024 * 1024,
+                timeout=RECORDING_TIMEOUT,
             )
-        mimetype = response.headers.get("Content-Type", "audio/mpeg").split(";")[0]
-        return response.content, mimetype
+        except safe_fetch.FetchRefused as error:
+            raise UserError(_("Recording not downloaded: %(reason)s", reason=error)) from error
+        mimetype = content_type.split(";")[0].strip().lower()
+        if mimetype in ("", "application/octet-stream"):
+            mimetype = "audio/mpeg"
+        if not mimetype.startswith("audio/"):
+            # an HTML or SVG answer stored as an attachment would be served to the call's readers
+            raise UserError(_("The recording link did not answer with audio (%(type)s).", type=mimetype))
+        if not content:
+            raise UserError(_("The recording is empty."))
+        return content, mimetype
+
+    def _pbx_private_address_classes(self):
+        """The non-public address classes of the PBX's own API Base URL (private network, this host):
+        recordings may come from those too."""
+        self.ensure_one()
+        return safe_fetch.url_classes(self.sudo().api_base_url) - {"public"}

@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     crm_phone_auto_lead = fields.Boolean(related="company_id.crm_phone_auto_lead", readonly=False)
+    crm_phone_recording_max_mb = fields.Integer(
+        related="company_id.crm_phone_recording_max_mb", readonly=False
+    )

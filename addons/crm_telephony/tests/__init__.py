@@ -6,3 +6,6 @@ from . import test_security
 from . import test_kpi_calls
 from . import test_intake_concurrency
 from . import test_portfolio_handover
+from . import test_call_trust
+from . import test_recording_safety
+from . import test_webhook_hostile

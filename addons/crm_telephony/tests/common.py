@@ -10,8 +10,9 @@ from odoo.tests import new_test_user
 class FakePbxServer:
     """A real HTTP server on 127.0.0.1 playing the PBX's API in tests.
 
-    ``routes`` maps (method, path) to (status, content_type, body); every request is kept in
-    ``requests`` as (method, path with query, headers, body)."""
+    ``routes`` maps (method, path) to (status, content_type, body), or to a function that answers itself
+    (it gets the request handler); every request is kept in ``requests`` as (method, path with query,
+    headers, body)."""
 
     def __init__(self, routes):
         self.routes = routes
@@ -24,16 +25,21 @@ class FakePbxServer:
                 body = self.rfile.read(length) if length else b""
                 outer.requests.append((self.command, self.path, dict(self.headers), body))
                 path = self.path.split("?")[0]
-                status, ctype, payload = outer.routes.get(
-                    (self.command, path), (404, "text/plain", b"not found")
-                )
+                route = outer.routes.get((self.command, path), (404, "text/plain", b"not found"))
+                if callable(route):  # the route writes its own answer (redirects, slow or unsized bodies)
+                    route(self)
+                    return
+                status, ctype, payload = route
                 if isinstance(payload, dict):
                     payload = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.wfile.write(payload)
+                except ConnectionError:  # the client stopped reading (a refused download)
+                    self.close_connection = True
 
             do_GET = do_POST = _serve
 

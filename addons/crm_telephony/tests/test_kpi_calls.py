@@ -24,6 +24,8 @@ class TestKpiCalls(TransactionCase):
         cls.team = cls.env["crm.team"].create(
             {"name": "KPI Calls Team", "member_ids": [Command.set((cls.anna + cls.boris).ids)]}
         )
+        cls.pbx = cls.env["crm.pbx"].create({"name": "KPI PBX", "company_id": cls.company.id})
+        cls.other_pbx = cls.env["crm.pbx"].create({"name": "KPI PBX 2", "company_id": cls.other_company.id})
         cls.kpis = {
             code: cls.env["crm.kpi"].search([("code", "=", code)])
             for code in ("calls_in", "calls_out", "calls_missed", "talk_time")
@@ -46,12 +48,15 @@ class TestKpiCalls(TransactionCase):
 
     @classmethod
     def _call(cls, user, direction, outcome, when, talk=0, state="done", company=None):
+        """A call reported by a PBX (written in superuser mode, as the webhook does)."""
+        company = company or cls.company
         return cls.env["crm.phonecall"].create(
             {
                 "name": f"{direction} {outcome} {when}",
+                "pbx_id": (cls.pbx if company == cls.company else cls.other_pbx).id,
                 "user_id": user.id,
                 "team_id": cls.team.id,
-                "company_id": (company or cls.company).id,
+                "company_id": company.id,
                 "direction": direction,
                 "outcome": outcome,
                 "state": state,
@@ -104,6 +109,62 @@ class TestKpiCalls(TransactionCase):
         self.assertEqual(by_code["calls_out"].achievement, 50)
         self.assertEqual(by_code["talk_time"].actual, 450)
         self.assertEqual(by_code["talk_time"].achievement, 50)
+
+    def _logged(self, author, user, direction="out", when="2026-03-15 10:00:00", company=None):
+        """A call logged by hand by ``author`` for ``user`` (OCA's form or "Log a call"), on a client of the
+        author's, in the author's current company (the default)."""
+        client = self.env["res.partner"].create({"name": f"Client of {author.login}", "user_id": author.id})
+        return (
+            self.env["crm.phonecall"]
+            .with_user(author)
+            .create(
+                {
+                    "name": f"Logged by {author.login}",
+                    "partner_id": client.id,
+                    "user_id": user.id,
+                    "team_id": self.team.id,
+                    "direction": direction,
+                    "state": "done",
+                    "date": datetime.fromisoformat(when),
+                    **({"company_id": company.id} if company else {}),
+                }
+            )
+        )
+
+    def test_call_logged_by_its_own_user_counts(self):
+        """Logged by hand, without a company: the call is in the user's current company and counts."""
+        self.assertEqual(self._logged(self.anna, self.anna, "out").company_id, self.company)
+        self._logged(self.anna, self.anna, "in")
+        self.assertEqual(self._actual("calls_out", self.anna), 3)
+        self.assertEqual(self._actual("calls_in", self.anna), 5)
+
+    def test_call_logged_for_somebody_else_counts_for_nobody(self):
+        """Boris logs calls for Anna, in the company (as an RPC call can): they do not raise Anna's figures
+        (nor his)."""
+        self._logged(self.boris, self.anna, "out", company=self.company)
+        self._logged(self.boris, self.anna, "in", company=self.company)
+        self.assertEqual(self._actual("calls_out", self.anna), 2)
+        self.assertEqual(self._actual("calls_in", self.anna), 4)
+        self.assertEqual(self._actual("calls_out", self.boris), 1)
+        self.assertEqual(self._actual("calls_out", False), 3, "team line")
+
+    def test_reassigned_call_counts_for_nobody(self):
+        """A call Boris logged, reassigned to Anna (by Boris, or by a manager), counts for neither."""
+        call = self._logged(self.boris, self.boris, "out")
+        self.assertEqual(self._actual("calls_out", self.boris), 2)
+        call.with_user(self.boris).user_id = self.anna
+        self.assertEqual(self._actual("calls_out", self.anna), 2)
+        self.assertEqual(self._actual("calls_out", self.boris), 1)
+
+    def test_salesperson_cannot_take_over_a_pbx_call(self):
+        call = self.env["crm.phonecall"].search([("user_id", "=", self.boris.id), ("direction", "=", "out")])
+        call.partner_id = self.env["res.partner"].create({"name": "Anna's client", "user_id": self.anna.id})
+        with self.assertRaises(AccessError):
+            call.with_user(self.anna).user_id = self.anna
+        with self.assertRaises(AccessError):
+            call.with_user(self.anna).write({"talk_seconds": 3600})
+        self.assertEqual(self._actual("calls_out", self.anna), 2)
+        self.assertEqual(self._actual("talk_time", self.anna), 450)
 
     def test_salesperson_cannot_edit_telephony_kpi(self):
         with self.assertRaises(AccessError):

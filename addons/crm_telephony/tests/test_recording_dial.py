@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import FakePbxServer, setup_telephony
 
@@ -47,6 +47,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_recording_downloaded_by_job(self):
         with FakePbxServer({("GET", "/rec/1.mp3"): (200, "audio/mpeg", AUDIO)}) as server:
+            self.pbx.api_base_url = server.url  # a PBX on this host: its recordings come from here
             call = self.incoming("r-1", recording_url=f"{server.url}/rec/1.mp3")
             self.assertEqual(call.recording_state, "pending")
             self.assertFalse(server.requests, "nothing is downloaded inside the webhook")
@@ -62,6 +63,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_recording_retry_then_failure(self):
         with FakePbxServer({}) as server:
+            self.pbx.api_base_url = server.url
             call = self.incoming("r-2", recording_url=f"{server.url}/missing.mp3")
             self.calls._cron_fetch_recordings()
             self.assertEqual(call.recording_state, "pending")
@@ -78,6 +80,7 @@ class TestRecordingAndDial(TransactionCase):
 
     def test_retention_deletes_old_recordings(self):
         with FakePbxServer({("GET", "/rec/3.mp3"): (200, "audio/mpeg", AUDIO)}) as server:
+            self.pbx.api_base_url = server.url  # a PBX on this host: its recordings come from here
             call = self.incoming("r-3", recording_url=f"{server.url}/rec/3.mp3")
             self.calls._cron_fetch_recordings()
         attachment = call.recording_attachment_id
@@ -135,6 +138,39 @@ class TestRecordingAndDial(TransactionCase):
             with self.assertRaisesRegex(UserError, "Allocation failed"):
                 self.client.with_user(self.alice).action_pbx_dial()
         self.assertEqual(self.calls.search_count([]), calls_before)
+
+    def test_dial_rings_the_extension_of_the_pbx_company_only(self):
+        """Alice also works for a second company, where 701 is Carol's extension: dialling from there must
+        not ring Carol's phone (the extension is looked up in the PBX's company, as the webhook does)."""
+        other = self.env["res.company"].create({"name": "Dial Branch"})
+        self.alice.company_ids += other
+        carol = new_test_user(
+            self.env,
+            login="tel_dial_carol",
+            groups="sales_team.group_sale_salesman",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        carol.pbx_extension = "701"
+        ari = {("POST", "/ari/channels"): (200, "application/json", {"id": "chan-b"})}
+        with FakePbxServer(ari) as server:
+            self.env["crm.pbx"].create(
+                {
+                    "name": "Branch Asterisk",
+                    "provider": "asterisk",
+                    "company_id": other.id,
+                    "api_base_url": server.url,
+                    "default_country_id": self.env.ref("base.us").id,
+                }
+            )
+            with self.assertRaisesRegex(UserError, "belongs to"):
+                self.client.with_user(self.alice).with_company(other).action_pbx_dial()
+            self.assertFalse(server.requests, "nobody's phone rang")
+            # Carol, whose extension it is in that company, dials
+            self.client.with_user(carol).with_company(other).action_pbx_dial()
+        query = dict(parse_qsl(urlsplit(server.requests[0][1]).query))
+        self.assertEqual(query["endpoint"], "PJSIP/701")
+        self.assertEqual(self.calls.search([("external_call_id", "=", "chan-b")]).user_id, carol)
 
     def test_dial_without_extension_refused(self):
         self.alice.pbx_extension = False

@@ -90,6 +90,29 @@ class TestTelephonySecurity(TransactionCase):
         with self.assertRaises(AccessError):
             self.pbx.with_user(self.foreign).read(["name"])
 
+    def report_rows(self, user):
+        return (
+            self.env["crm.phonecall.report"]
+            .with_user(user)
+            .search([("id", "in", self.visible(self.manager).ids)])
+        )
+
+    def test_call_report_reads_like_the_calls(self):
+        """OCA's call report (one row per call): each user reads the rows of the calls they may read."""
+        self.assertFalse(self.report_rows(self.carol), "Carol may read none of these calls")
+        with self.assertRaises(AccessError):
+            self.env["crm.phonecall.report"].browse(self.call_client.id).with_user(self.carol).read(
+                ["user_id"]
+            )
+        self.assertFalse(self.report_rows(self.foreign), "calls of another company")
+        for user in (self.alice, self.bob, self.leader, self.manager):
+            with self.subTest(user=user.login):
+                self.assertEqual(set(self.report_rows(user).ids), set(self.visible(user).ids))
+        groups = (
+            self.env["crm.phonecall.report"].with_user(self.alice).read_group([], ["user_id"], ["user_id"])
+        )
+        self.assertEqual(sum(group["user_id_count"] for group in groups), len(self.visible(self.alice)))
+
     def test_pbx_secrets_for_administrators_only(self):
         self.pbx.sudo().api_secret = "s3cret"
         self.assertEqual(self.pbx.with_user(self.admin).api_secret, "s3cret")

@@ -327,7 +327,7 @@ class TestGenericWebhook(HttpCase):
         self._wait_remaining_requests()
         with (
             patch.object(type(poisoned), "_pbx_log_body", failing_log_body),
-            self.assertLogs("odoo.addons.crm_telephony.models.crm_phonecall", "ERROR") as logs,
+            self.assertLogs("odoo.addons.crm_telephony.models.crm_phonecall_events_job", "ERROR") as logs,
         ):
             self.run_job()
         self.assertIn(f"call {poisoned.id} could not be processed", logs.output[0])

@@ -3,6 +3,9 @@
 import base64
 import hashlib
 import hmac
+from datetime import datetime, timedelta
+
+import pytz
 
 from odoo.tests import HttpCase, tagged
 
@@ -44,10 +47,15 @@ class TestZadarmaWebhook(HttpCase):
         sig = signature if signature is not None else zadarma_signature("".join(fields[k] for k in signed))
         return self.url_open(self.url, data=fields, headers={"Signature": sig})
 
+    def call_start(self, minutes_ago=5):
+        """A call start as Zadarma sends it: ``Y-m-d H:i:s`` in the account's (the company's) timezone."""
+        tz = pytz.timezone(self.company.partner_id.tz or "UTC")
+        return (datetime.now(tz) - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%d %H:%M:%S")
+
     def start_fields(self, call_id="zd-1"):
         return {
             "event": "NOTIFY_START",
-            "call_start": "2026-03-02 10:00:00",
+            "call_start": self.call_start(),
             "pbx_call_id": call_id,
             "caller_id": "14155550101",
             "called_did": "14155550000",
@@ -102,7 +110,7 @@ class TestZadarmaWebhook(HttpCase):
     def test_outbound_signature_fields(self):
         out = {
             "event": "NOTIFY_OUT_START",
-            "call_start": "2026-03-02 11:00:00",
+            "call_start": self.call_start(),
             "pbx_call_id": "zd-4",
             "internal": "702",
             "destination": "14155550101",
@@ -120,7 +128,11 @@ class TestZadarmaWebhook(HttpCase):
             # signed over the wrong fields (those of NOTIFY_ANSWER) is refused as well
             wrong_fields = self.notify(self.start_fields("zd-6"), ("caller_id", "call_start"))
             missing = self.url_open(self.url, data=self.start_fields("zd-7"))
-            unknown_pbx = self.url_open("/crm_telephony/v1/zadarma/999999", data=self.start_fields("zd-8"))
+            unknown_pbx = self.url_open(
+                "/crm_telephony/v1/zadarma/999999",
+                data=self.start_fields("zd-8"),
+                headers={"Signature": "bm9wZQ=="},
+            )
         for reply in (wrong, wrong_fields, missing):
             self.assertEqual(reply.status_code, 401)
             self.assertFalse(reply.json()["ok"])

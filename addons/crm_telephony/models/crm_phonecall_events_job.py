@@ -1,0 +1,308 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from ast import literal_eval
+from collections import defaultdict
+
+from markupsafe import Markup
+from psycopg2 import OperationalError
+
+from odoo import _, api, fields, models
+
+from ..const import PENDING_FLAGS, QUEUE_WHERE, UNANSWERED
+
+_logger = logging.getLogger(__name__)
+
+_QUEUE_TAKE_SQL = (
+    f"SELECT id FROM crm_phonecall WHERE {QUEUE_WHERE} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"  # noqa: S608
+)
+_QUEUE_DONE_SQL = "UPDATE crm_phonecall SET {} WHERE id = ANY(%s)".format(
+    ", ".join(f"{flag} = FALSE" for flag in PENDING_FLAGS)
+)
+_QUEUE_COUNT_SQL = f"SELECT count(*) FROM crm_phonecall WHERE {QUEUE_WHERE}"
+
+
+class CrmPhonecallEventsJob(models.AbstractModel):
+    """The PBX events job: the side effects of the webhook's events, out of the request (the unknown
+    caller's lead, pop-ups, chatter lines, call backs); inherited by ``crm.phonecall``."""
+
+    _name = "crm.phonecall.events.job"
+    _description = "PBX Events Job"
+
+    @api.model
+    def _cron_pbx_process_queue(self, limit=200, batch_size=10):
+        """Side effects of the webhook events, out of the request: the unknown caller's lead,
+        pop-ups, one chatter line per ended call, call-back activities scheduled or closed.
+
+        Woken by each event that leaves work. Calls are taken by batches of ``batch_size`` with SKIP
+        LOCKED (several cron workers share the queue) and, when run by the cron, each batch is
+        committed on its own: a call row stays locked only while its batch is processed (tens of
+        milliseconds), the webhook keeps answering meanwhile. A batch logs its chatter lines, creates
+        its call backs and looks up the call backs to close together, so the job keeps up with a busy
+        PBX."""
+        if not self.env.su:  # the system path, whatever user the cron runs as
+            return self.sudo()._cron_pbx_process_queue(limit=limit, batch_size=batch_size)
+        commit = bool(self.env.context.get("cron_id"))  # never commit inside a test's transaction
+        if commit:
+            # the cron committed its progress record just before: only reads are restarted. The
+            # locking reads then skip or wait for rows the webhook changes instead of failing.
+            self._pbx_read_committed()
+        done = 0
+        while done < limit:
+            self.env.cr.execute(_QUEUE_TAKE_SQL, (min(batch_size, limit - done),))
+            calls = self.browse(row[0] for row in self.env.cr.fetchall())
+            if not calls:
+                break
+            calls.with_context(mail_notrack=True)._pbx_process_pending()
+            self.env.cr.execute(_QUEUE_DONE_SQL, (calls.ids,))
+            calls.invalidate_recordset(list(PENDING_FLAGS))
+            done += len(calls)
+            if commit:
+                # one batch per transaction (cron only): call rows are never locked for long
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(_QUEUE_COUNT_SQL)
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self._pbx_rewake_after_run()
+        return done
+
+    def _pbx_process_pending(self):
+        """The pending work of these calls, all together in a savepoint; if that fails, call by call,
+        so that one call that cannot be processed (logged) does not hold back the others."""
+        try:
+            with self.env.cr.savepoint():
+                for company, calls in self.grouped("company_id").items():
+                    calls.with_company(company)._pbx_process_pending_batch()
+        except OperationalError:
+            raise  # concurrency: the cron runs the job again
+        except Exception:
+            if len(self) == 1:
+                _logger.exception("PBX events job: call %s could not be processed", self.id)
+                return
+            for call in self:
+                call._pbx_process_pending()
+
+    def _pbx_process_pending_batch(self):
+        for call in self.filtered("pbx_lead_pending"):
+            call._pbx_link_or_create_lead()
+        for call in self.filtered(lambda c: c.pbx_popup_pending and (c.lead_created or not c.end_time)):
+            call._pbx_popup()
+        ended = self.filtered("pbx_end_pending")
+        ended._pbx_log_on_card()
+        ended.filtered(lambda c: c.direction == "in" and c.outcome in UNANSWERED)._pbx_schedule_callback()
+        ended.filtered(lambda c: c.outcome == "answered")._pbx_close_callbacks()
+
+    @api.model
+    def _pbx_rewake_after_run(self):
+        """Make the cron worker look for this job again as soon as the run ends, if triggers exist.
+
+        Odoo deletes, after a run, only the triggers committed before the run started; those added by
+        events during the run stay, and the job is ready again. But the events did not NOTIFY (a
+        trigger was already waiting), and the cron worker only looks for ready jobs when notified or
+        at its next poll (up to a minute): without this, the last calls of a burst waited that long."""
+        cron_id = self.env.context.get("cron_id")
+        if not cron_id:
+            return
+        self.env.cr.execute("SELECT EXISTS (SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s)", (cron_id,))
+        if self.env.cr.fetchone()[0]:
+            self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)
+
+    def _pbx_link_or_create_lead(self):
+        """The unknown caller's lead: the open lead of that number if an earlier call of the queue
+        created it meanwhile, else a new one (source Phone, team of the dialled number, assigned by
+        the team's rules). Its salesperson gets the pop-up."""
+        self.ensure_one()
+        if self.partner_id or self.opportunity_id:
+            return
+        card = self._pbx_find_card_info(self.company_id.id, self.remote_e164, with_lead=True)
+        if card:
+            self.write(
+                {"partner_id": card["partner_id"] or False, "opportunity_id": card["lead_id"] or False}
+            )
+            if not self.user_id and card["user_id"]:
+                self.user_id = card["user_id"]
+            return
+        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.team_id)
+        self.write(
+            {
+                "opportunity_id": lead.id,
+                "lead_created": True,
+                "user_id": self.user_id.id or lead.user_id.id,
+                "pbx_popup_pending": True,
+            }
+        )
+
+    # -------------------------------------------------------------- auto lead
+
+    @api.model
+    def _pbx_create_lead(self, pbx, number_e164, team):
+        """The lead of an unknown caller, created with its salesperson (the team's assignment rules
+        evaluated on the values). The salesperson is told by the pop-up of the PBX events job, not
+        by Odoo's assignment e-mail rendered inside the webhook request."""
+        leads = (
+            self.env["crm.lead"]
+            .with_company(pbx.company_id)
+            .with_context(mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True)
+        )
+        vals = {
+            "name": _("Call from %(number)s", number=number_e164),
+            "type": "lead",
+            "phone": number_e164,
+            "team_id": team.id,
+            "user_id": False,
+            "company_id": pbx.company_id.id,
+            "source_id": self.env.ref("crm_telephony.utm_source_phone").id,
+            "medium_id": self.env.ref("utm.utm_medium_phone").id,
+        }
+        user = self._pbx_assignee(team, leads.new(vals))
+        vals["user_id"] = user.id
+        return leads.create(vals)
+
+    @api.model
+    def _pbx_assignee(self, team, lead):
+        """Salesperson of ``team`` for a new lead, by the team's assignment rules: members not
+        opted out whose assignment domain accepts the lead, fewest leads received in the last
+        24 hours first (the round robin of crm.team), then the lowest member id."""
+        if not team:
+            return self.env["res.users"]
+        candidates = []
+        for member in team.crm_team_member_ids.filtered(lambda m: not m.assignment_optout and m.active):
+            domain = literal_eval(member.assignment_domain or "[]")
+            if domain and not lead.filtered_domain(domain):
+                continue
+            candidates.append((member.lead_day_count, member.id, member.user_id))
+        if not candidates:
+            return self.env["res.users"]
+        return min(candidates, key=lambda c: (c[0], c[1]))[2]
+
+    # ----------------------------------------------------------------- pop-up
+
+    def _pbx_popup(self):
+        """Web-client notification to the user whose extension takes the call, with a button to the card."""
+        self.ensure_one()
+        card = self._pbx_card()
+        if not (self.user_id and card):
+            return
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": card._name,
+            "res_id": card.id,
+            "views": [[False, "form"]],
+            "target": "current",
+            "context": {"params": {"button_name": _("Open card"), "button_icon": "fa-address-card"}},
+        }
+        if self.lead_created:
+            title = _("New lead from %(number)s", number=self.remote_e164)
+        else:
+            title = _("Call from %(number)s", number=self.remote_e164)
+        self.user_id.sudo().notify_info(
+            message=Markup("%s") % card.display_name, title=title, sticky=True, action=action
+        )
+
+    # ---------------------------------------------------------------- chatter
+
+    def _pbx_log_on_card(self):
+        """One chatter line per call on its card (or on the call when it has none), logged in
+        batches: one message creation per card model instead of one per call."""
+        calls = self.filtered(lambda call: not call.card_logged)
+        if not calls:
+            return
+        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter
+        bot = self.env.ref("base.partner_root")
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        by_model = defaultdict(list)
+        for call in calls:
+            target = call._pbx_card() or call
+            by_model[target._name].append((target.id, call._pbx_log_body(outcomes)))
+        for model, lines in by_model.items():
+            while lines:  # a card with several calls in the batch: one message each, in call order
+                bodies, lines_left = {}, []
+                for res_id, body in lines:
+                    if res_id in bodies:
+                        lines_left.append((res_id, body))
+                    else:
+                        bodies[res_id] = body
+                self.env[model].browse(list(bodies))._message_log_batch(
+                    bodies, author_id=bot.id, email_from=bot.email_formatted or False, message_type="comment"
+                )
+                lines = lines_left
+        calls.card_logged = True
+
+    def _pbx_log_body(self, outcomes):
+        self.ensure_one()
+        return Markup("<p>%s</p>") % _(
+            "%(direction)s call %(number)s: %(outcome)s, %(talk)s s of talk (extension %(ext)s).",
+            direction=_("Inbound") if self.direction == "in" else _("Outbound"),
+            number=self.remote_e164,
+            outcome=outcomes.get(self.outcome, ""),
+            talk=self.talk_seconds,
+            ext=self.pbx_extension or "-",
+        )
+
+    # ------------------------------------------------------------ missed call
+
+    def _pbx_schedule_callback(self):
+        """A "Call back" to-do per missed call, on its card (or on the call), for the card's
+        responsible user, else the team leader; due today in that user's timezone."""
+        if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
+            return
+        activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        vals_list, calls = [], self.browse()
+        for call in self.filtered(lambda c: not c.callback_activity_id):
+            card = call._pbx_card()
+            target = card or call
+            card_team = card.team_id if card and "team_id" in card._fields else self.env["crm.team"]
+            team = call.team_id or card_team
+            user = (card.user_id if card else False) or team.user_id or call.user_id
+            if not user:
+                _logger.info("Missed call %s: nobody responsible nor team leader, no call back", call.id)
+                continue
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": _("Call back %(number)s", number=call.remote_e164),
+                    "note": activity_type.default_note,
+                    "automated": True,
+                    "res_model_id": self.env["ir.model"]._get_id(target._name),
+                    "res_id": target.id,
+                    "user_id": user.id,
+                    # "today" of the user who has to call back, not of the server or of the job's user
+                    "date_deadline": fields.Date.context_today(call.with_context(tz=user.tz or "UTC")),
+                }
+            )
+            calls |= call
+        if not vals_list:
+            return
+        # as activity_schedule() does, in one creation; no assignment e-mail per missed call: the
+        # to-do is in the user's activities
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        for call, activity in zip(calls, activities, strict=True):
+            call.callback_activity_id = activity
+
+    def _pbx_close_callbacks(self):
+        """An answered call with a number closes the open call backs of that number's missed calls
+        that ended before it ended (whether or not the job processes them in the same batch)."""
+        if not self:
+            return
+        missed = self.search(
+            [
+                ("remote_e164", "in", list(set(self.mapped("remote_e164")))),
+                ("callback_activity_id", "!=", False),
+                ("company_id", "in", self.company_id.ids),
+                ("id", "not in", self.ids),
+            ]
+        )
+        callback_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        closing = defaultdict(lambda: self.env["mail.activity"])
+        for call in missed.filtered(lambda c: c.callback_activity_id.activity_type_id == callback_type):
+            answered = self.filtered(
+                lambda c, m=call: (
+                    c.remote_e164 == m.remote_e164
+                    and c.company_id == m.company_id
+                    and (m.end_time or m.date) <= (c.end_time or c.date)
+                )
+            )
+            if answered:
+                closing[answered[0]] |= call.callback_activity_id
+        for call, activities in closing.items():
+            activities.action_feedback(feedback=_("Answered call %(call)s", call=call.display_name))
