@@ -13,6 +13,7 @@ class CrmLead(models.Model):
 
     _duplicate_trigger_fields = ("phone", "mobile", "email_from", "partner_id", "company_id", "country_id")
     _duplicate_entity_column = "partner_id"
+    _duplicate_depends = ("phone_sanitized", "phone_e164", "email_normalized", "partner_id", "company_id")
 
     lost_reason_required = fields.Boolean(
         related="company_id.crm_lost_reason_required",
