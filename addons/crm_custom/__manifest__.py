@@ -43,6 +43,7 @@
         "demo/crm_sales_plan_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["crm_custom/static/src/js/*.js"],
         "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],
     },
     "installable": True,

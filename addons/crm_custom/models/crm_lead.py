@@ -47,20 +47,42 @@ class CrmLead(models.Model):
     def _card_target(self):
         return "lead"
 
-    def action_set_lost(self, **additional_values):
-        """Refuse to lose a deal without a reason when its company asks for one."""
-        reason = additional_values.get("lost_reason_id")
-        missing = self.filtered(
+    def _lost_reason_missing(self, reason=None):
+        """The leads that cannot be lost without a reason: their company requires one and they have none."""
+        if reason:
+            return self.browse()
+        return self.filtered(
             lambda lead: (
-                (lead.company_id or self.env.company).crm_lost_reason_required
-                and not reason
-                and not lead.lost_reason_id
+                (lead.company_id or self.env.company).crm_lost_reason_required and not lead.lost_reason_id
             )
+        )
+
+    def _mark_lost_link_url(self):
+        """Where the "Mark Lost" link of a lead e-mail leads when this lead cannot be lost without a reason:
+        the lead's form with the lost-reason dialog (client action ``crm_custom.lead_mark_lost``)."""
+        self.ensure_one()
+        if not self._lost_reason_missing():
+            return False
+        return f"/odoo/action-crm_custom.lead_mark_lost?lead_id={self.id}"
+
+    def action_set_lost(self, **additional_values):
+        """Refuse to lose a deal without a reason when its company asks for one.
+
+        The policy holds users, whatever way they call it (the dialog, a button, RPC); code that runs as
+        superuser (scheduled jobs, automation written by an administrator, data loading) is trusted to
+        know why it closes a deal, as Odoo's own flows do.
+        """
+        missing = (
+            self.browse()
+            if self.env.su
+            else self._lost_reason_missing(additional_values.get("lost_reason_id"))
         )
         if missing:
             raise UserError(
                 _(
-                    "Choose a lost reason before marking these deals as lost: %(names)s",
+                    "Choose a lost reason before marking these deals as lost: %(names)s\n"
+                    "(The setting Lost Reason Required of CRM > Configuration > Settings asks for one; an "
+                    "administrator can switch it off per company.)",
                     names=", ".join(missing.mapped("display_name")),
                 )
             )
