@@ -17,3 +17,4 @@ from . import crm_sales_plan_line
 from . import crm_motivation_scheme
 from . import crm_motivation_tier
 from . import crm_motivation_statement
+from . import base_partner_merge_automatic_wizard

@@ -100,8 +100,9 @@ class CrmCardScoreRule(models.Model):
 
         ``rules``: ``{(company_id, target): ((rule_id, weight, condition), ...)}`` in the rules' order;
         ``triggers``: ``{model_name: frozenset(field names)}``, the fields whose change may change a card's
-        score (fields named by the conditions, the fields they are computed from, and the card's company and
-        kind), so that writing anything else costs nothing.
+        score (fields named by the conditions, the fields they are computed from, the card's kind and its
+        company when written), so that writing anything else costs nothing. What a write changes elsewhere
+        (a related card, the company a lead gets from its new salesperson) is caught by the nightly job.
         """
         rules, used = {}, {}
         for rule in self.sudo().with_context(active_test=True).search([]):
@@ -113,7 +114,7 @@ class CrmCardScoreRule(models.Model):
         triggers = {}
         for model_name, names in used.items():
             Model = self.env[model_name]
-            names |= set(Model._card_kind_fields) | {"company_id"}
+            names |= set(Model._card_kind_fields)
             triggers[model_name] = frozenset(
                 fname
                 for fname, field in Model._fields.items()
@@ -122,7 +123,7 @@ class CrmCardScoreRule(models.Model):
                     dep.model_name == model_name and dep.name in names
                     for dep in self.pool.get_dependent_fields(field)
                 )
-            )
+            ) | {"company_id"}  # a lead's company follows its salesperson: only a written company counts
         return {"rules": rules, "triggers": triggers}
 
     @api.model

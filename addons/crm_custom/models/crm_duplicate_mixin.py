@@ -132,6 +132,8 @@ class CrmDuplicateMixin(models.AbstractModel):
             for (kind, _column), value in zip(branches, row[3:], strict=True):
                 if value:
                     candidates.setdefault((kind, value), set()).add((candidate_id, company_id, entity))
+        # the cards being merged into one (lead merge, contact merge) are not duplicates of the result
+        merging = set(self.env.context.get("crm_duplicate_merging_ids") or ())
         matches = {}
         for record in self.filtered("id"):
             company_id = record._duplicate_company().id
@@ -139,6 +141,8 @@ class CrmDuplicateMixin(models.AbstractModel):
             for kind, value in record._duplicate_keys():
                 for candidate_id, candidate_company, entity in candidates.get((kind, value), ()):
                     if candidate_id == record.id or candidate_company not in (company_id, None):
+                        continue
+                    if candidate_id in merging:
                         continue
                     if own_entity and entity == own_entity:
                         continue

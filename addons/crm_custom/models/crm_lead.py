@@ -57,6 +57,13 @@ class CrmLead(models.Model):
             )
         )
 
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        """The leads merged into one are not duplicates of the result (duplicate guard in block mode)."""
+        merging = self.with_context(crm_duplicate_merging_ids=tuple(self.ids))
+        return super(CrmLead, merging)._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+        )
+
     def _mark_lost_link_url(self):
         """Where the "Mark Lost" link of a lead e-mail leads when this lead cannot be lost without a reason:
         the lead's form with the lost-reason dialog (client action ``crm_custom.lead_mark_lost``)."""
