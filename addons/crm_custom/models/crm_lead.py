@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
@@ -25,8 +25,9 @@ class CrmLead(models.Model):
         "lead_id",
         "product_id",
         string="Products of Interest",
-        check_company=True,
-        domain=[("sale_ok", "=", True)],
+        # not check_company: Odoo checks every check_company field of a lead each time its team or
+        # salesperson is written, a query per lead for a many2many; _check_product_company does it instead
+        domain="[('sale_ok', '=', True), '|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="Products or services the client asked about.",
     )
     duplicate_ids = fields.Many2many(
@@ -40,6 +41,29 @@ class CrmLead(models.Model):
         "e-mail.",
     )
     duplicate_count = fields.Integer(string="Duplicates", compute="_compute_duplicate_ids")
+
+    # not on company_id: Odoo recomputes a lead's company whenever its salesperson or team changes, and the
+    # check would read the products of every lead assigned; write() checks a company written explicitly
+    @api.constrains("product_ids")
+    def _check_product_company(self):
+        for lead in self.filtered("product_ids"):
+            wrong = lead.product_ids.sudo().filtered(
+                lambda product, lead=lead: product.company_id and product.company_id != lead.company_id
+            )
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "Products of interest of %(lead)s belong to another company: %(products)s",
+                        lead=lead.display_name,
+                        products=", ".join(wrong.mapped("display_name")),
+                    )
+                )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("company_id"):
+            self._check_product_company()
+        return result
 
     def _duplicate_entity_id(self):
         return self.partner_id.id
