@@ -663,6 +663,9 @@ def junit_counts(path):
 def expected_policy_failures():
     """The tests docs/compatibility.md lists as failing with our default policies: {test id: setting}."""
     expected, inside = {}, False
+    if not os.path.isfile(COMPAT_DOC):
+        say(f"  {os.path.relpath(COMPAT_DOC, ROOT)} is missing: no failure is expected with the defaults")
+        return expected
     with open(COMPAT_DOC, encoding="utf-8") as fh:
         for line in fh:
             if "<!-- peer-failures:begin -->" in line:
