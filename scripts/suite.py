@@ -18,6 +18,7 @@ import contextlib
 import glob
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -46,6 +47,21 @@ TEST_REPORT_RE = re.compile(
 SKIPPED_RE = re.compile(r" odoo\.addons\.(crm_custom|crm_telephony|crm_reports)\.tests\.\S+: skipped ")
 OUR_LOGGER_RE = re.compile(r"odoo\.addons\.(crm_custom|crm_telephony|crm_reports)\b")
 OUR_MENTION_RE = re.compile(r"\b(crm_custom|crm_telephony|crm_reports)\b")
+# peer suites: the tests of the modules our addons build on, run on a database with our addons
+PEER_MODULES = [
+    "crm",
+    "sale_crm",
+    "crm_iap_mine",
+    "crm_phonecall",
+    "partner_contact_gender",
+    "partner_contact_birthdate",
+    "web_notify",
+    "phone_validation",
+]
+# installed with the dependencies although no addon of ours depends on them: Odoo's lead mining (CRM
+# settings > Lead Generation), whose flow runs under our policies in the peer suites and in tests/
+PEER_EXTRA_MODULES = ["crm_iap_mine"]
+COMPAT_DOC = os.path.join(ROOT, "docs", "compatibility.md")
 
 
 def say(msg=""):
@@ -434,8 +450,9 @@ def addons_path():
 
 
 def dependencies():
-    """Everything our addons depend on that is not one of them, for the cached base database."""
-    deps = set()
+    """Everything our addons depend on that is not one of them, for the cached base database, plus the
+    Odoo modules whose flows the suite checks under our policies (PEER_EXTRA_MODULES)."""
+    deps = set(PEER_EXTRA_MODULES)
     for addon in OUR_ADDONS:
         deps.update(read_manifest(addon).get("depends", []))
     return sorted(deps - set(OUR_ADDONS))
@@ -664,6 +681,156 @@ def junit_counts(path):
     return passed, failed, skipped
 
 
+# --------------------------------------------------------------------------- peer suites
+
+
+def expected_policy_failures():
+    """The tests docs/compatibility.md lists as failing with our default policies: {test id: setting}."""
+    expected, inside = {}, False
+    if not os.path.isfile(COMPAT_DOC):
+        say(f"  {os.path.relpath(COMPAT_DOC, ROOT)} is missing: no failure is expected with the defaults")
+        return expected
+    with open(COMPAT_DOC, encoding="utf-8") as fh:
+        for line in fh:
+            if "<!-- peer-failures:begin -->" in line:
+                inside = True
+            elif "<!-- peer-failures:end -->" in line:
+                inside = False
+            elif inside and (match := re.match(r"\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|", line)):
+                expected[match[1]] = match[2]
+    return expected
+
+
+def peer_outcomes(report_path):
+    """Outcome of every selected test: 'passed', 'failed', 'error', 'skipped' or 'not run'."""
+    with open(report_path, encoding="utf-8") as fh:
+        report = json.load(fh)
+    outcomes, ran = report["outcomes"], set(report["ran"])
+    class_errors = {
+        key[len("setUpClass (") : -1]: value
+        for key, value in outcomes.items()
+        if key.startswith("setUpClass (")
+    }
+    result = {}
+    for test in report["selected"]:
+        if test.rsplit(".", 1)[0] in class_errors:
+            result[test] = ("error", "setUpClass: " + class_errors[test.rsplit(".", 1)[0]]["detail"])
+        elif test in outcomes:
+            result[test] = (outcomes[test]["outcome"], outcomes[test]["detail"])
+        else:
+            result[test] = ("passed", "") if test in ran else ("not run", "")
+    for key, value in outcomes.items():  # errors outside any selected test (tearDownClass...)
+        if key not in result and not key.startswith("setUpClass ("):
+            result[key] = (value["outcome"], value["detail"])
+    return result, report["queries"]
+
+
+def start_peer_pass(pg, db, policies):
+    """Start Odoo on ``db`` running the peer suites; returns (process, report path, log path)."""
+    logs = os.path.join(LOCAL, "logs")
+    os.makedirs(logs, exist_ok=True)
+    report = os.path.join(logs, f"peers-{policies}.json")
+    log = os.path.join(logs, f"peers-{policies}.log")
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(report)
+    cmd = odoo_command(
+        pg,
+        db,
+        f"--test-tags={','.join('/' + module for module in PEER_MODULES)}",
+        f"--http-port={free_port()}",
+        "--stop-after-init",
+    )
+    cmd[1] = os.path.join(ROOT, "scripts", "peer_tests.py")
+    env = dict(os.environ, CRM_PEER_REPORT=report, CRM_PEER_POLICIES=policies)
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    return proc, report, log
+
+
+def report_peer_pass(results, policies, report, log, expected):
+    """One line per pass, like the other suites; every unexpected outcome is printed with its error."""
+    name = f"peer suites, {policies} policies ({', '.join(PEER_MODULES)})"
+    note = f"(log: {os.path.relpath(log, ROOT)})"
+    if not os.path.isfile(report):
+        results.add(name, 0, 1, f"(no test report: Odoo did not start the tests) {note}")
+        return {}
+    outcomes, queries = peer_outcomes(report)
+    if not outcomes:
+        results.add(name, 0, 1, f"(no test selected) {note}")
+        return queries
+    failing = {
+        test for test, (outcome, _detail) in outcomes.items() if outcome in ("failed", "error", "not run")
+    }
+    skipped = sum(1 for outcome, _detail in outcomes.values() if outcome == "skipped")
+    expected = expected if policies == "defaults" else {}
+    unexpected = sorted(failing - set(expected))
+    now_passing = sorted(set(expected) - failing)
+    for test in unexpected:
+        say(f"  unexpected {outcomes[test][0]}: {test}: {outcomes[test][1][:600]}")
+    for test in now_passing:
+        state = outcomes.get(test, ("not selected",))[0]
+        say(f"  listed in docs/compatibility.md but {state}: {test}")
+    if expected:
+        note = f"(+ {len(failing & set(expected))} failures listed in docs/compatibility.md) " + note
+    if skipped:
+        note = f"({skipped} skipped by Odoo) " + note
+    bad = len(unexpected) + len(now_passing)
+    results.add(name, len(outcomes) - skipped - len(failing), bad, note)
+    return queries
+
+
+def peer_suites(results, pg, base, serial=False):
+    """Odoo's and the OCA dependencies' own tests after installation, on a database with our addons.
+
+    Two passes on two copies of one fresh database: our policies at neutral values, where every test must
+    pass, and as installed (the defaults), where exactly the tests listed in docs/compatibility.md may fail.
+    Both run at once unless ``serial`` (each is one Odoo process; PostgreSQL serves both).
+    """
+    started = time.time()
+    db = f"crmsuite_peers_{os.getpid()}"
+    neutral_db = f"{db}_neutral"
+    modules = ",".join(OUR_ADDONS)
+    say(f"Peer suites: {', '.join(PEER_MODULES)} on a database with {modules} (neutral and default policies)")
+    try:
+        clone_db(pg, base, db)
+        rc, _lines, log = run_odoo(pg, db, "-i", modules, "--no-http", log_name="peers-install")
+        if rc or len(pg.installed(db, OUR_ADDONS)) != len(OUR_ADDONS):
+            results.add(
+                "peer suites", 0, 1, f"(installing our addons failed; log: {os.path.relpath(log, ROOT)})"
+            )
+            return
+        clone_db(pg, db, neutral_db)
+        expected = expected_policy_failures()
+        passes = [("neutral", neutral_db), ("defaults", db)]
+        running = []
+        for policies, pass_db in passes:
+            running.append((policies, *start_peer_pass(pg, pass_db, policies)))
+            if serial:
+                running[-1][1].wait()
+        queries = {}
+        for policies, proc, report, log in running:
+            proc.wait()
+            queries[policies] = report_peer_pass(results, policies, report, log, expected)
+        report_query_budgets(queries)
+        say(f"Peer suites took {time.time() - started:.0f} s")
+    finally:
+        drop_db(pg, neutral_db)
+        drop_db(pg, db)
+
+
+def report_query_budgets(queries):
+    """The counts of Odoo's query-budget assertions in each pass (Odoo only fails those over budget)."""
+    rows = {}
+    for policies, entries in queries.items():
+        for entry in entries:
+            rows.setdefault(entry["test"], {})[policies] = (entry["count"], entry["budget"])
+    if rows:
+        say("  Odoo's query budgets (count / budget):")
+    for test, counts in sorted(rows.items()):
+        cells = ", ".join(f"{policies} {count} / {budget}" for policies, (count, budget) in counts.items())
+        say(f"    {test}: {cells}")
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -695,6 +862,8 @@ def cmd_test(args):
             upgrade_check(results, pg, db)
         if "tests" not in args.skip:
             cross_addon_tests(results, pg, db)
+        if "peers" not in args.skip:
+            peer_suites(results, pg, base, serial=args.peers_serial)
     finally:
         if args.keep:
             say(f"Kept the test database {db}")
@@ -844,8 +1013,13 @@ def main():
         "--skip",
         action="append",
         default=[],
-        choices=["upgrade", "tests"],
-        help="skip a suite",
+        choices=["upgrade", "tests", "peers"],
+        help="skip a suite (peers: Odoo's and the OCA dependencies' own tests on a database with our addons)",
+    )
+    test.add_argument(
+        "--peers-serial",
+        action="store_true",
+        help="run the two passes of the peer suites one after the other instead of at once",
     )
     demo = sub.add_parser("demo", help="create crm_demo once and serve it")
     demo.add_argument("--db", default=DEMO_DB)

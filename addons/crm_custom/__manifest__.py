@@ -60,7 +60,7 @@
         "demo/crm_lead_intake_demo.xml",
     ],
     "assets": {
-        "web.assets_backend": ["crm_custom/static/src/js/message_actions.js"],
+        "web.assets_backend": ["crm_custom/static/src/js/*.js"],
         "web.assets_tests": ["crm_custom/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -38,3 +38,4 @@ from . import crm_messenger_bot
 from . import crm_messenger_chat
 from . import crm_messenger_update
 from . import mail_thread
+from . import base_partner_merge_automatic_wizard

@@ -6,7 +6,12 @@ from . import crm_card_quality_mixin, crm_duplicate_mixin  # noqa: F401 - define
 
 
 class CrmCardMixin(models.AbstractModel):
-    """A client or deal card: duplicate guard and card quality, checked on every create and write."""
+    """A client or deal card: duplicate guard and card quality, checked on every create and write.
+
+    What must refuse a save (mandatory fields, the guard in block mode) runs in create/write; what only
+    records a fact (the warn-mode flag, the completeness score) is a stored computed field, computed in
+    one batch when the ORM flushes. A company without rules costs no query.
+    """
 
     _name = "crm.card.mixin"
     _inherit = ["crm.duplicate.mixin", "crm.card.quality.mixin"]

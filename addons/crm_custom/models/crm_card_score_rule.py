@@ -1,7 +1,8 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .crm_mandatory_field import CARD_TARGETS, TARGET_MODELS
@@ -69,6 +70,22 @@ class CrmCardScoreRule(models.Model):
                     _("The condition of rule %(rule)s is not valid: %(error)s", rule=rule.name, error=error)
                 ) from error
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()  # _rules_data
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
     def _condition(self):
         self.ensure_one()
         condition = list(safe_eval(self.domain)) if self.domain else []
@@ -77,36 +94,88 @@ class CrmCardScoreRule(models.Model):
         return condition
 
     @api.model
+    @tools.ormcache()
+    def _rules_data(self):
+        """The active rules as plain data, read once per registry (cleared when a rule changes).
+
+        ``rules``: ``{(company_id, target): ((rule_id, weight, condition), ...)}`` in the rules' order;
+        ``triggers``: ``{model_name: frozenset(field names)}``, the fields whose change may change a card's
+        score (fields named by the conditions, the fields they are computed from, the card's kind and its
+        company when written), so that writing anything else costs nothing. What a write changes elsewhere
+        (a related card, the company a lead gets from its new salesperson) is caught by the nightly job.
+        """
+        rules, used = {}, {}
+        for rule in self.sudo().with_context(active_test=True).search([]):
+            condition = rule._condition()
+            key = (rule.company_id.id, rule.target)
+            rules[key] = (*rules.get(key, ()), (rule.id, rule.weight, tuple(condition)))
+            names = used.setdefault(TARGET_MODELS[rule.target], set())
+            names.update(leaf[0].split(".")[0] for leaf in condition if isinstance(leaf, list | tuple))
+        triggers = {}
+        for model_name, names in used.items():
+            Model = self.env[model_name]
+            names |= set(Model._card_kind_fields)
+            triggers[model_name] = frozenset(
+                fname
+                for fname, field in Model._fields.items()
+                if fname in names
+                or any(
+                    dep.model_name == model_name and dep.name in names
+                    for dep in self.pool.get_dependent_fields(field)
+                )
+            ) | {"company_id"}  # a lead's company follows its salesperson: only a written company counts
+        return {"rules": rules, "triggers": triggers}
+
+    @api.model
+    def _score_triggers(self, model_name):
+        return self._rules_data()["triggers"].get(model_name, frozenset())
+
+    @api.model
     def _score(self, records, target_of):
-        """Score 0-100 and missing labels per record id: one query per rule for the whole batch."""
+        """Score 0-100 and missing labels per record id: one query for the whole batch and all its rules."""
         records = records.filtered("id")
         if not records:
             return {}
-        companies = records.mapped(lambda r: r._card_company().id)
-        # callers may run with active_test=False (to score archived cards): archived rules never count
-        rules = self.sudo().with_context(active_test=True).search([("company_id", "in", companies)])
-        Model = records.sudo().with_context(active_test=False)
-        passed = {}
-        for rule in rules:
-            candidates = records.filtered(
-                lambda r, rule=rule: r._card_company() == rule.company_id and target_of(r) == rule.target
-            )
-            if candidates:
-                found = Model.search([("id", "in", candidates.ids), *rule._condition()])
-                passed[rule] = set(found.ids)
-        result = {}
-        for record in records:
-            mine = rules.filtered(
-                lambda rule, record=record: (
-                    rule.company_id == record._card_company() and rule.target == target_of(record)
+        data = self._rules_data()["rules"]
+        rules_of = {
+            record.id: data.get((record._card_company().id, target_of(record)), ()) for record in records
+        }
+        rule_ids = sorted({rule_id for rules in rules_of.values() for rule_id, _weight, _cond in rules})
+        met = set()
+        if rule_ids:
+            conditions = {
+                rule_id: condition for rules in rules_of.values() for rule_id, _weight, condition in rules
+            }
+            Model = records.sudo().with_context(active_test=False)
+            columns = [
+                SQL(
+                    "card.id IN %s",
+                    Model._search([("id", "in", records.ids), *conditions[rule_id]]).subselect(),
+                )
+                for rule_id in rule_ids
+            ]
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT card.id, %s FROM %s card WHERE card.id = ANY(%s)",
+                    SQL(", ").join(columns),
+                    SQL.identifier(Model._table),
+                    list(records.ids),
                 )
             )
-            total = sum(mine.mapped("weight"))
+            met = {
+                (row[0], rule_id) for row in rows for rule_id, ok in zip(rule_ids, row[1:], strict=True) if ok
+            }
+        labels = {rule.id: rule.name for rule in self.sudo().browse(rule_ids)}
+        result = {}
+        for record in records:
+            rules = rules_of[record.id]
+            total = sum(weight for _rule_id, weight, _cond in rules)
             if not total:
                 result[record.id] = (100, False)
                 continue
-            met = mine.filtered(lambda rule, record=record: record.id in passed.get(rule, ()))
-            missing = mine - met
-            score = round(100 * sum(met.mapped("weight")) / total)
-            result[record.id] = (score, "\n".join(missing.mapped("name")) or False)
+            passed = sum(weight for rule_id, weight, _cond in rules if (record.id, rule_id) in met)
+            missing = [
+                labels[rule_id] for rule_id, _weight, _cond in rules if (record.id, rule_id) not in met
+            ]
+            result[record.id] = (round(100 * passed / total), "\n".join(missing) or False)
         return result

@@ -21,6 +21,8 @@ class CrmDuplicateMixin(models.AbstractModel):
     _duplicate_columns = {"phone": ("phone_sanitized", "phone_e164"), "email": ("email_normalized",)}
     # changing one of these may change the keys or the company, so the guard runs again on write
     _duplicate_trigger_fields = ("phone", "mobile", "email", "company_id", "country_id")
+    # the stored values the flag is computed from (keys, company, client)
+    _duplicate_depends = ("phone_sanitized", "phone_e164", "email_normalized", "company_id")
     # candidate column holding the client a record belongs to (see _duplicate_entity_id)
     _duplicate_entity_column = "id"
 
@@ -32,8 +34,12 @@ class CrmDuplicateMixin(models.AbstractModel):
         compute_sudo=True,
         help="The Phone field alone in E.164 form; the Sanitized Number holds the mobile when there is one.",
     )
+    # Computed when the ORM flushes, for all the cards created or changed since the last flush at once: one
+    # lookup per batch instead of one per saved card (Odoo's own flows save cards one by one).
     is_duplicate = fields.Boolean(
         string="Possible Duplicate",
+        compute="_compute_is_duplicate",
+        store=True,
         readonly=True,
         copy=False,
         help="Flagged by the duplicate guard in warn mode: when it was last saved, another card of the same "
@@ -44,6 +50,13 @@ class CrmDuplicateMixin(models.AbstractModel):
     def _compute_phone_e164(self):
         for record in self:
             record.phone_e164 = record.phone and record._phone_format(fname="phone") or False
+
+    @api.depends(lambda self: self._duplicate_depends)
+    def _compute_is_duplicate(self):
+        guarded = self.filtered(lambda record: record.id and record._duplicate_mode() != "off")
+        matches = guarded._duplicate_matches() if guarded else {}
+        for record in self:
+            record.is_duplicate = record.id in matches
 
     # -- keys --------------------------------------------------------------------------------------
     def _duplicate_entity_id(self):
@@ -130,6 +143,8 @@ class CrmDuplicateMixin(models.AbstractModel):
             for (kind, _column), value in zip(branches, row[3:], strict=True):
                 if value:
                     candidates.setdefault((kind, value), set()).add((candidate_id, company_id, entity))
+        # the cards being merged into one (lead merge, contact merge) are not duplicates of the result
+        merging = set(self.env.context.get("crm_duplicate_merging_ids") or ())
         matches = {}
         for record in self.filtered("id"):
             company_id = record._duplicate_company().id
@@ -138,6 +153,8 @@ class CrmDuplicateMixin(models.AbstractModel):
                 for candidate_id, candidate_company, entity in candidates.get((kind, value), ()):
                     if candidate_id == record.id or candidate_company not in (company_id, None):
                         continue
+                    if candidate_id in merging:
+                        continue
                     if own_entity and entity == own_entity:
                         continue
                     matches.setdefault(record.id, set()).add((kind, value, candidate_id))
@@ -145,7 +162,8 @@ class CrmDuplicateMixin(models.AbstractModel):
 
     # -- guard -------------------------------------------------------------------------------------
     def _duplicate_guard(self):
-        """Refuse (block mode) or flag (warn mode) the records that duplicate another client's card."""
+        """Block mode: refuse the records that duplicate another client's card (warn mode only flags them,
+        through ``is_duplicate``)."""
         # create() caches empty x2many values for new records; the live duplicates must be looked up again
         self.invalidate_recordset(
             [fname for fname in ("duplicate_ids", "duplicate_count") if fname in self._fields]
@@ -153,22 +171,13 @@ class CrmDuplicateMixin(models.AbstractModel):
         # the context is user input: the skip is honoured in superuser mode only (docs/security.md)
         if self.env.context.get("crm_duplicate_guard_skip") and self.env.su:
             return
-        guarded = self.filtered(lambda record: record._duplicate_mode() != "off")
-        if not guarded:
+        blocking = self.filtered(lambda record: record.id and record._duplicate_mode() == "block")
+        if not blocking:
             return
-        matches = guarded._duplicate_matches()
-        blocked = guarded.filtered(
-            lambda record: record.id in matches and record._duplicate_mode() == "block"
-        )
+        matches = blocking._duplicate_matches()
+        blocked = blocking.filtered(lambda record: record.id in matches)
         if blocked:
             raise ValidationError(blocked._duplicate_message(matches))
-        warned = guarded.filtered(lambda record: record._duplicate_mode() == "warn")
-        to_flag = warned.filtered(lambda record: record.id in matches and not record.is_duplicate)
-        to_clear = warned.filtered(lambda record: record.id not in matches and record.is_duplicate)
-        if to_flag:
-            to_flag.write({"is_duplicate": True})
-        if to_clear:
-            to_clear.write({"is_duplicate": False})
 
     def _duplicate_message(self, matches):
         labels = self._duplicate_kind_labels()
@@ -188,7 +197,10 @@ class CrmDuplicateMixin(models.AbstractModel):
                         existing_id=dup_id,
                     )
                 )
-        return _("Duplicate refused by the duplicate guard:\n%(lines)s", lines="\n".join(lines))
+        return _(
+            "Duplicate refused by the duplicate guard (CRM settings: Duplicate Guard is Block):\n%(lines)s",
+            lines="\n".join(lines),
+        )
 
     def _duplicate_kind_labels(self):
         return {"phone": _("phone"), "email": _("e-mail"), "vat": _("tax id")}

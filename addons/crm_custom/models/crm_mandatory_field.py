@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 CARD_TARGETS = [("company", "Companies"), ("contact", "Contacts"), ("lead", "Leads and Deals")]
@@ -57,6 +57,36 @@ class CrmMandatoryField(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()  # _rules_data
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _rules_data(self):
+        """Active rules per (company id, target) as ``((label, field names), ...)``, read once per registry.
+
+        A card is checked on every create and write: with this cache a company without a policy, or a write
+        of fields no rule names, costs no query.
+        """
+        rules = {}
+        for rule in self.sudo().with_context(active_test=True).search([]):
+            key = (rule.company_id.id, rule.target)
+            rules[key] = (*rules.get(key, ()), (rule.name, tuple(rule.field_ids.mapped("name"))))
+        return rules
+
     @api.model
     def _check_records(self, records, target_of, changed=None):
         """Refuse the records of ``records`` missing a mandatory field of their company's policy.
@@ -66,28 +96,24 @@ class CrmMandatoryField(models.Model):
             incomplete existing cards stay editable for everything else
         """
         # the context is user input: the skip is honoured in superuser mode only (docs/security.md)
-        if not records or (self.env.context.get("crm_mandatory_skip") and self.env.su):
+        data = self._rules_data()
+        if not records or not data or (self.env.context.get("crm_mandatory_skip") and self.env.su):
             return
-        companies = records.mapped(lambda r: (r.company_id or self.env.company).id)
-        rules = self.sudo().with_context(active_test=True).search([("company_id", "in", companies)])
-        if changed is not None:
-            rules = rules.filtered(lambda rule: set(rule.field_ids.mapped("name")) & set(changed))
-        if not rules:
-            return
+        changed = None if changed is None else set(changed)
         problems = []
         for record in records:
-            company_id = (record.company_id or self.env.company).id
-            target = target_of(record)
-            for rule in rules:
-                if rule.company_id.id != company_id or rule.target != target:
+            rules = data.get(((record.company_id or self.env.company).id, target_of(record)), ())
+            for name, fnames in rules:
+                if changed is not None and changed.isdisjoint(fnames):
                     continue
-                if not any(record[fname] for fname in rule.field_ids.mapped("name")):
+                if not any(record[fname] for fname in fnames):
                     problems.append(
-                        _(
-                            '"%(card)s": fill in %(fields)s.',
-                            card=record.display_name,
-                            fields=rule.name,
-                        )
+                        _('"%(card)s": fill in %(fields)s.', card=record.display_name, fields=name)
                     )
         if problems:
-            raise ValidationError(_("Mandatory fields are missing:\n%(lines)s", lines="\n".join(problems)))
+            raise ValidationError(
+                _(
+                    "Mandatory fields are missing (CRM > Data Quality > Mandatory Fields):\n%(lines)s",
+                    lines="\n".join(problems),
+                )
+            )

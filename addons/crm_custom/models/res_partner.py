@@ -28,6 +28,16 @@ class ResPartner(models.Model):
     }
     _duplicate_trigger_fields = ("phone", "mobile", "email", "vat", "parent_id", "company_id", "country_id")
     _duplicate_entity_column = "commercial_partner_id"
+    _duplicate_depends = (
+        "phone_sanitized",
+        "phone_e164",
+        "email_normalized",
+        "vat",
+        "parent_id",
+        "commercial_partner_id",
+        "company_id",
+    )
+    _card_kind_fields = ("is_company", "type")
 
     # Odoo 18 stores these without an index on res.partner; the duplicate guard looks them up by equality
     phone_sanitized = fields.Char(index="btree_not_null")

@@ -26,3 +26,5 @@ from . import test_first_contact
 from . import test_intake_concurrency
 from . import test_system_fields
 from . import test_plan_trust
+from . import test_odoo_flows
+from . import test_card_checks_cost

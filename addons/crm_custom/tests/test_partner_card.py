@@ -166,3 +166,19 @@ class TestPartnerCard(TransactionCase):
             self.env["crm.lead"].search([("product_ids", "in", product.ids)]),
             lead,
         )
+
+    def test_lead_products_of_another_company_refused(self):
+        branch = self.env["res.company"].create({"name": "Products Branch"})
+        theirs = self.env["product.product"].create({"name": "Branch boiler", "company_id": branch.id})
+        shared = self.env["product.product"].create({"name": "Any company boiler", "company_id": False})
+        lead = self.env["crm.lead"].create(
+            {"name": "Boiler for us", "product_ids": [Command.set(shared.ids)]}
+        )
+        with self.assertRaisesRegex(ValidationError, "Branch boiler"), self.env.cr.savepoint():
+            lead.write({"product_ids": [Command.link(theirs.id)]})
+        lead.invalidate_recordset()
+        self.assertEqual(lead.product_ids, shared)
+        with self.assertRaisesRegex(ValidationError, "another company"):
+            self.env["crm.lead"].create(
+                {"name": "Mixed", "company_id": self.env.company.id, "product_ids": [Command.set(theirs.ids)]}
+            )

@@ -364,6 +364,10 @@ class CrmPhonecallIntake(models.AbstractModel):
         """
         if not number_e164:
             return None
+        # the SQL below reads stored computed columns (E.164 numbers) of cards this transaction may have
+        # created or changed, such as the lead of an earlier call of the same batch
+        self.env["res.partner"].flush_model()
+        self.env["crm.lead"].flush_model()
         params = {"n": number_e164, "c": company_id}
         self.env.cr.execute(
             f"""
