@@ -1,6 +1,8 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.base.models.res_partner import _tz_get
 
 
 class ResCompany(models.Model):
@@ -52,6 +54,28 @@ class ResCompany(models.Model):
         help="How many consecutive months of missed revenue plans trigger the realism rule and the coaching "
         "list.",
     )
+
+    # Periods of the whole suite (plans, KPIs, reports, dashboards)
+    crm_tz = fields.Selection(
+        _tz_get,
+        string="Reporting Timezone",
+        compute="_compute_crm_tz",
+        store=True,
+        readonly=False,
+        help="Periods of the CRM suite (plan KPIs, reports, dashboards) are calendar days in this timezone; "
+        "it defaults to the timezone of the company's address (UTC when it has none).",
+    )
+
+    @api.depends("partner_id.tz")
+    def _compute_crm_tz(self):
+        for company in self:
+            if not company.crm_tz:
+                company.crm_tz = company.partner_id.tz or "UTC"
+
+    def _crm_today(self):
+        """Today's date in the company's reporting timezone."""
+        self.ensure_one()
+        return fields.Date.context_today(self.with_context(tz=self.crm_tz or "UTC"))
 
     def write(self, vals):
         result = super().write(vals)
