@@ -11,7 +11,10 @@
     "depends": ["crm_custom", "crm_telephony", "report_xlsx"],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
+        "security/crm_reports_security.xml",
+        "security/ir.model.access.csv",
         "report/crm_lead_pipeline_xlsx.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }
