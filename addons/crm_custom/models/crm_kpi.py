@@ -2,9 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, file_open
+from odoo.tools.translate import PoFileReader
 
 # Every money KPI follows accounting: customer invoices and credit notes, product lines (untaxed), signed
 # company-currency balance.
@@ -74,6 +77,31 @@ class CrmKpi(models.Model):
                 )
 
     # ------------------------------------------------------------------ business methods
+
+    @api.model
+    def _reload_descriptions(self, module):
+        """Migrations: the KPI records of ``module`` are ``noupdate``; give them the descriptions (the metric
+        definitions) shipped in its data file now, and their translations from its .po files."""
+        with file_open(f"{module}/data/crm_kpi_data.xml", "rb") as handle:
+            tree = etree.parse(handle)
+        kpis = {}
+        for record in tree.xpath("//record[@model='crm.kpi']"):
+            kpi = self.env.ref(f"{module}.{record.get('id')}", raise_if_not_found=False)
+            description = record.xpath("field[@name='description']")
+            if kpi and description:
+                kpi.with_context(lang="en_US").description = description[0].text
+                kpis[record.get("id")] = kpi
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            try:
+                with file_open(f"{module}/i18n/{lang.split('_')[0]}.po", "rb") as handle:
+                    entries = list(PoFileReader(handle))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                if entry["name"] == "crm.kpi,description" and entry["value"] and entry["imd_name"] in kpis:
+                    kpis[entry["imd_name"]].update_field_translations("description", {lang: entry["value"]})
 
     def _compute_actuals(self, keys, company):
         """Actuals of this KPI for every key ``(user_id or False, team_id, date_from, date_to)``."""
@@ -151,6 +179,31 @@ class CrmKpi(models.Model):
         if not callable(method):
             raise UserError(_("The KPI %(kpi)s has no SQL definition.", kpi=self.name))
         return method(companies, date_from, date_to)
+
+    @api.model
+    def _aggregate_several(self, codes, companies, date_from=None, date_to=None, columns=None):
+        """Several KPIs as rows ``(company_id, user_id, team_id, day, <column>, ...)``: one column per code of
+        ``columns`` (default: ``codes``) and, in each row, the value of one of the ``codes`` (0 in the other
+        columns): the rows of each KPI's aggregate, side by side. A module whose KPIs read the same table
+        overrides this to read it once, and asks ``super`` for the other codes."""
+        columns = columns or codes
+        branches = []
+        for code in codes:
+            values = SQL(", ").join(
+                SQL("agg.value AS %s", SQL.identifier(column))
+                if column == code
+                else SQL("0 AS %s", SQL.identifier(column))
+                for column in columns
+            )
+            aggregate = getattr(self, f"_aggregate_{code}")(companies, date_from, date_to)
+            branches.append(
+                SQL(
+                    "SELECT agg.company_id, agg.user_id, agg.team_id, agg.day, %s FROM (%s) agg",
+                    values,
+                    aggregate,
+                )
+            )
+        return SQL(" UNION ALL ").join(branches)
 
     @api.model
     def _local_day(self, column, tz_column):

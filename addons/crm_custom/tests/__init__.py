@@ -11,3 +11,4 @@ from . import test_sales_plan
 from . import test_plan_security
 from . import test_motivation
 from . import test_plan_realism
+from . import test_kpi_timezone
