@@ -7,7 +7,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     stage_history_ids = fields.One2many(
-        "crm.lead.stage.history", "lead_id", string="Stage History", groups="sales_team.group_sale_salesman"
+        "crm.lead.stage.history", "lead_id", groups="sales_team.group_sale_salesman"
     )
 
     @api.model_create_multi

@@ -21,7 +21,7 @@ class CrmLeadStageHistory(models.Model):
     lead_id = fields.Many2one(
         "crm.lead", string="Lead/Opportunity", required=True, ondelete="cascade", readonly=True
     )
-    stage_id = fields.Many2one("crm.stage", string="Stage", required=True, ondelete="cascade", readonly=True)
+    stage_id = fields.Many2one("crm.stage", required=True, ondelete="cascade", readonly=True)
     date_start = fields.Datetime(string="Entered", required=True, readonly=True)
     date_end = fields.Datetime(
         string="Left",
@@ -29,7 +29,7 @@ class CrmLeadStageHistory(models.Model):
         help="When the deal moved to another stage; empty while it is in this one.",
     )
     user_id = fields.Many2one("res.users", string="Moved By", readonly=True, ondelete="set null")
-    company_id = fields.Many2one("res.company", string="Company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     duration_days = fields.Float(
         string="Days in Stage",
         compute="_compute_duration_days",
@@ -72,9 +72,8 @@ class CrmLeadStageHistory(models.Model):
         rows = [row for row in rows if row[1]]
         if not rows:
             return
-        self.env.cr.execute(
-            SQL(
-                """
+        record = SQL(
+            """
                 WITH moved AS (
                     SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]) AS m(lead_id, stage_id, company_id)
                 ),
@@ -92,15 +91,18 @@ class CrmLeadStageHistory(models.Model):
                          WHERE h.lead_id = moved.lead_id AND h.date_end IS NULL
                            AND h.stage_id = moved.stage_id)
                 """,
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-                [row[2] or None for row in rows],
-                when,
-                when,
-                user_id,
-            )
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] or None for row in rows],
+            when,
+            when,
+            user_id,
         )
+        # one round trip: the visits, then the funnel rows of these deals
+        reach = self.env["crm.lead.stage.reach"]
+        self.env.cr.execute(SQL("%s; %s", record, reach._rebuild_sql([row[0] for row in rows])))
         self.invalidate_model()
+        reach.invalidate_model()
 
     @api.model
     def _backfill(self):
@@ -169,3 +171,4 @@ class CrmLeadStageHistory(models.Model):
             """
         )
         self.invalidate_model()
+        self.env["crm.lead.stage.reach"]._rebuild()
