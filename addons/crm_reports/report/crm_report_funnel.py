@@ -24,7 +24,7 @@ class CrmReportFunnel(models.Model):
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     stage_id = fields.Many2one("crm.stage", readonly=True, help=HELP["funnel.stage_id"])
-    stage_sequence = fields.Integer(readonly=True)
+    stage_sequence = fields.Integer(readonly=True, aggregator=None)
     date_reached = fields.Date(string="Reached On", readonly=True, help=HELP["funnel.date_reached"])
     days_in_stage = fields.Float(
         readonly=True, digits=(16, 1), aggregator="avg", help=HELP["funnel.days_in_stage"]

@@ -9,6 +9,8 @@ from odoo.tools import SQL
 
 # Rows read from PostgreSQL at a time while the detail sheet streams to the file.
 CHUNK = 5000
+# Ordinal of Excel's day 0 (1899-12-30 in the 1900 date system).
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 # Models whose record names are read in SQL (the exports can name tens of thousands of them).
 FAST_NAMES = {"res.partner": "complete_name", "crm.lead": "name", "account.move": "name"}
@@ -299,38 +301,40 @@ class CrmReportXlsx(models.AbstractModel):
         ids = [i for i in ids if i]
         if not ids:
             return {}
-        if comodel in FAST_NAMES:
-            column = FAST_NAMES[comodel]
-            table = self.env[comodel]._table
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, %s FROM %s WHERE id = ANY(%s)",
-                    SQL.identifier(column),
-                    SQL.identifier(table),
-                    ids,
-                )
-            )
-            return dict(self.env.cr.fetchall())
         records = self.env[comodel].sudo().browse(ids)
         return {record.id: record.display_name for record in records}
 
     def _labels(self, model, domain, fields_):
-        """{field name: {value: label}} of the many2one and selection columns, read before the rows so that
-        the rows then stream without another query in between."""
+        """{field name: {value: label}} of the many2one columns whose names are read by the ORM (the few
+        salespeople, teams, products... of the rows: one query for all of them) and of the selection columns;
+        read before the rows, so that the rows then stream without another query in between."""
         labels = {}
-        query = model._search(domain)
-        query.order = None
+        many2ones = [f for f in fields_ if f.type == "many2one" and f.comodel_name not in FAST_NAMES]
+        if many2ones:
+            query = model._search(domain)
+            query.order = None
+            self.env.cr.execute(
+                query.select(
+                    *(
+                        SQL("array_agg(DISTINCT %s)", model._field_to_sql(model._table, field.name, query))
+                        for field in many2ones
+                    )
+                )
+            )
+            for field, ids in zip(many2ones, self.env.cr.fetchone(), strict=True):
+                labels[field.name] = self._names(field.comodel_name, ids or [])
         for field in fields_:
-            if field.type == "many2one":
-                self.env.cr.execute(
-                    query.select(SQL("DISTINCT %s", model._field_to_sql(model._table, field.name, query)))
-                )
-                labels[field.name] = self._names(
-                    field.comodel_name, [row[0] for row in self.env.cr.fetchall()]
-                )
-            elif field.type == "selection":
+            if field.type == "selection":
                 labels[field.name] = dict(field._description_selection(self.env))
         return labels
+
+    def _column_sql(self, model, field, query):
+        """SQL of a detail column: the record's name itself for the models with many records (one join)."""
+        if field.type == "many2one" and field.comodel_name in FAST_NAMES:
+            comodel = self.env[field.comodel_name]
+            alias = query.left_join(model._table, field.name, comodel._table, "id", f"{field.name}__xlsx")
+            return SQL.identifier(alias, FAST_NAMES[field.comodel_name])
+        return model._field_to_sql(model._table, field.name, query)
 
     def _cell_writers(self, sheet, names, kinds, labels, formats):
         """One function per column writing its value in a row: decided once, not for every cell."""
@@ -346,6 +350,18 @@ class CrmReportXlsx(models.AbstractModel):
             elif kind in ("integer", "float", "monetary", "percent"):
                 fmt = formats[kind]
                 writers.append(lambda row, col, value, f=fmt: sheet.write_number(row, col, value or 0.0, f))
+            elif kind == "text":
+                writers.append(
+                    lambda row, col, value: sheet.write_string(row, col, str(value)) if value else None
+                )
+            elif kind == "date":
+                # an Excel date is a number of days: computed from the date's ordinal, not through datetime
+                fmt = formats["date"]
+                writers.append(
+                    lambda row, col, value, f=fmt: (
+                        sheet.write_number(row, col, value.toordinal() - EXCEL_EPOCH, f) if value else None
+                    )
+                )
             else:
                 writers.append(
                     lambda row, col, value, k=kind: self._write_cell(sheet, row, col, value, k, formats)
@@ -370,7 +386,7 @@ class CrmReportXlsx(models.AbstractModel):
             sheet.write_string(header_row, col, field._description_string(self.env), formats["header"])
         sheet.freeze_panes(header_row + 1, 0)
         query = model._search(domain, order=f"{group_field}, {spec['order']}")
-        self.env.cr.execute(query.select(*(model._field_to_sql(model._table, name, query) for name in names)))
+        self.env.cr.execute(query.select(*(self._column_sql(model, field, query) for field in fields_)))
         group_index = names.index(group_field)
         by_month = wizard.group_by == "month"
         measure_cols = [names.index(name) for name in measures]
