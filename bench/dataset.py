@@ -86,6 +86,8 @@ def environment(pg, db, commit=True):
     from odoo.modules.registry import Registry
 
     global _CONFIGURED  # noqa: PLW0603 - Odoo's configuration can be parsed once per process
+    if suite.ADDONS_DIR in (odoo.tools.config.get("addons_path") or ""):
+        _CONFIGURED = True  # the calling benchmark configured Odoo already
     if not _CONFIGURED:
         odoo.tools.config.parse_config(
             [
