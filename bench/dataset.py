@@ -56,7 +56,8 @@ def postgres():
 
 
 def prepare_database(pg, db, addons=ADDONS, drop=False):
-    """Create ``db`` from the cached dependency database and install ``addons`` (without demo data).
+    """Create ``db`` from the cached dependency database and install ``addons`` (with the demo data that the
+    dependency database has: a few dozen leads and partners beside the generated ones).
 
     An existing database is kept (and its data reused) unless ``drop``.
     """
