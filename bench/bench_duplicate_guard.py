@@ -20,49 +20,42 @@ Prints a Markdown summary for docs/benchmarks.md.
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
+import sys
 import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dataset  # noqa: E402 - the shared benchmark dataset builder, beside this script
+
 BENCH_PREFIX = "Bench client "
 
 
 def generate(env, count):
+    """Partners "Bench client <n>" up to ``count``, by the shared dataset builder (bench/dataset.py): E.164
+    numbers +79000000001..., raw phones formatted "+7 900 000-01-23", unique e-mails, the current company."""
     cr = env.cr
     cr.execute("SELECT count(*) FROM res_partner WHERE name LIKE %s", [BENCH_PREFIX + "%"])
     have = cr.fetchone()[0]
     if have >= count:
         return 0.0, have
-    company_id = env.company.id
     started = time.perf_counter()
-    # one set-based statement: E.164 numbers +79000000001..., formatted raw phones, unique e-mails
-    cr.execute(
-        """
-        WITH g AS (
-            SELECT nextval('res_partner_id_seq') AS id, s AS n, (9000000000 + s)::text AS num
-              FROM generate_series(%(start)s, %(stop)s) s
-        )
-        INSERT INTO res_partner (
-            id, name, complete_name, company_id, commercial_partner_id, active, type, is_company,
-            autopost_bills, partner_share, phone, phone_sanitized, phone_e164, email, email_normalized,
-            lang, create_uid, write_uid, create_date, write_date
-        )
-        SELECT id, %(prefix)s || n, %(prefix)s || n, %(company)s, id, TRUE, 'contact', FALSE,
-               'ask', TRUE,
-               format('+7 %%s %%s-%%s-%%s', substr(num, 1, 3), substr(num, 4, 3), substr(num, 7, 2),
-                      substr(num, 9, 2)),
-               '+7' || num, '+7' || num,
-               'client' || n || '@bench.example', 'client' || n || '@bench.example',
-               'en_US', 1, 1, now(), now()
-          FROM g
-        """,
-        {"start": have + 1, "stop": count, "prefix": BENCH_PREFIX, "company": company_id},
+    dataset.Dataset(env, verbose=False).partners(
+        count - have,
+        start=have + 1,
+        prefix=BENCH_PREFIX,
+        country_code="7",
+        phone_base=9000000000,
+        phone_style="grouped",
+        email_domain="bench.example",
+        company_id=env.company.id,
+        crm_fields=False,
     )
-    cr.execute("ANALYZE res_partner")
     return time.perf_counter() - started, count
 
 

@@ -26,6 +26,7 @@ from datetime import date
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+import dataset  # noqa: E402 - the shared benchmark dataset builder
 import suite  # noqa: E402
 
 USERS, MONTHS, MOVES, LINES_PER_MOVE, LEADS = 100, 12, 250_000, 4, 500_000
@@ -61,7 +62,10 @@ def generate(env):
     )
     journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
     account = journal.default_account_id
-    partner = env["res.partner"].create({"name": "Bench Customer"})
+    # the customer of every move, by the shared dataset builder (bench/dataset.py)
+    builder = dataset.Dataset(env, verbose=False)
+    builder.partners(1, prefix="Bench Customer ", email_domain=None, crm_fields=False)
+    partner_id = builder.partner_range[0]
     won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
     first = env["crm.stage"].search([("is_won", "=", False)], limit=1)
     env.flush_all()
@@ -86,7 +90,7 @@ def generate(env):
             "users": users.ids,
             "n_users": USERS,
             "team": team.id,
-            "partner": partner.id,
+            "partner": partner_id,
             "moves": MOVES,
             "start": f"{YEAR}-01-01",
         },

@@ -38,6 +38,7 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import dataset  # noqa: E402 - the shared benchmark dataset builder
 import suite  # noqa: E402
 
 DB = "crmsuite_bench_telephony"
@@ -87,41 +88,28 @@ def ensure_templates():
         cr.commit()
 
 
-def generate(conn, partners, leads):
+def generate(pg, conn, partners, leads):
     ensure_templates()
     started = time.time()
-    with conn.cursor() as cr:
-        cr.execute("SELECT id FROM res_partner WHERE active AND NOT is_company ORDER BY id LIMIT 1")
-        partner_tpl = cr.fetchone()[0]
-        clone_rows(
-            cr,
-            "res_partner",
-            partner_tpl,
+    # partners by the shared dataset builder: "+1 2000000001" phones, a mobile on every second one, one in
+    # five a company, no e-mail, shared between companies, creation dates one second apart
+    with dataset.environment(pg, DB) as env:
+        dataset.Dataset(env, verbose=False).partners(
             partners,
-            {
-                "name": "'Bench client ' || g",
-                "complete_name": "'Bench client ' || g",
-                "display_name": "'Bench client ' || g",
-                "email": "NULL",
-                "email_normalized": "NULL",
-                "ref": "NULL",
-                "vat": "NULL",
-                "user_id": "NULL",
-                "commercial_partner_id": "NULL",
-                "parent_id": "NULL",
-                "company_id": "NULL",
-                "is_company": "(mod(g, 5) = 0)",
-                "customer_rank": "mod(g, 3)",
-                "phone": "'+1 ' || (2000000000 + g)::text",
-                "mobile": "CASE WHEN mod(g, 2) = 0 THEN '+1 ' || (3000000000 + g)::text END",
-                "phone_e164": "'+1' || (2000000000 + g)::text",
-                "mobile_e164": "CASE WHEN mod(g, 2) = 0 THEN '+1' || (3000000000 + g)::text END",
-                "phone_sanitized": "'+1' || (2000000000 + g)::text",
-                "write_date": "now() - (g || ' seconds')::interval",
-                "create_date": "now() - (g || ' seconds')::interval",
-            },
+            prefix="Bench client ",
+            country_code="1",
+            phone_base=2000000000,
+            phone_style="plain",
+            mobile_base=3000000000,
+            mobile_every=2,
+            email_domain=None,
+            company_every=5,
+            customer_rank_mod=3,
+            company_id=None,
+            spread_seconds=1,
+            crm_fields=False,
         )
-        cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+    with conn.cursor() as cr:
         cr.execute(
             "SELECT l.id FROM crm_lead l LEFT JOIN crm_stage s ON s.id = l.stage_id "
             "WHERE NOT COALESCE(s.is_won, FALSE) AND l.active ORDER BY l.id LIMIT 1"
@@ -717,7 +705,7 @@ def main():
         odoo.tools.config.parse_config([*pg.odoo_args(), f"--addons-path={suite.addons_path()}", "-d", DB])
         if not args.reuse:
             with contextlib.closing(pg.connect(DB)) as conn:
-                gen_seconds = generate(conn, args.partners, args.leads)
+                gen_seconds = generate(pg, conn, args.partners, args.leads)
             print(f"data generated in {gen_seconds:.0f} s", flush=True)
             look = lookup_bench(pg, args.partners, args.leads)
             print(json.dumps(look, indent=1), flush=True)

@@ -3,7 +3,7 @@
 {
     "name": "CRM Suite: Telephony",
     "summary": "PBX integration: caller card, auto-lead, missed-call callbacks, recordings, click-to-dial",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "CRM Suite Authors",
     "website": "https://github.com/crm-suite/crm-suite",

@@ -1,7 +1,13 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from lxml import etree
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, file_open
+from odoo.tools.translate import PoFileReader
 
 # Every money KPI follows accounting: customer invoices and credit notes, product lines (untaxed), signed
 # company-currency balance.
@@ -17,6 +23,10 @@ class CrmKpi(models.Model):
     model, ``method(self, keys, company) -> {key: value}`` where ``keys`` is a list of
     ``(user_id or False, team_id, date_from, date_to)``. It must answer for all keys with ONE query; the
     helper :meth:`_query_actuals` does the matching of keys, so a method only writes the aggregate.
+
+    The suite's KPIs write that aggregate once, as ``_aggregate_<code>(companies, date_from, date_to)``
+    returning SQL rows ``(company_id, user_id, team_id, day, value)`` with ``day`` in the company's timezone;
+    their compute method and the reports (crm_reports' activity report) both use it.
     """
 
     _name = "crm.kpi"
@@ -68,6 +78,31 @@ class CrmKpi(models.Model):
 
     # ------------------------------------------------------------------ business methods
 
+    @api.model
+    def _reload_descriptions(self, module):
+        """Migrations: the KPI records of ``module`` are ``noupdate``; give them the descriptions (the metric
+        definitions) shipped in its data file now, and their translations from its .po files."""
+        with file_open(f"{module}/data/crm_kpi_data.xml", "rb") as handle:
+            tree = etree.parse(handle)
+        kpis = {}
+        for record in tree.xpath("//record[@model='crm.kpi']"):
+            kpi = self.env.ref(f"{module}.{record.get('id')}", raise_if_not_found=False)
+            description = record.xpath("field[@name='description']")
+            if kpi and description:
+                kpi.with_context(lang="en_US").description = description[0].text
+                kpis[record.get("id")] = kpi
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            try:
+                with file_open(f"{module}/i18n/{lang.split('_')[0]}.po", "rb") as handle:
+                    entries = list(PoFileReader(handle))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                if entry["name"] == "crm.kpi,description" and entry["value"] and entry["imd_name"] in kpis:
+                    kpis[entry["imd_name"]].update_field_translations("description", {lang: entry["value"]})
+
     def _compute_actuals(self, keys, company):
         """Actuals of this KPI for every key ``(user_id or False, team_id, date_from, date_to)``."""
         self.ensure_one()
@@ -80,22 +115,21 @@ class CrmKpi(models.Model):
         result = method(keys, company)
         return {key: result.get(key, 0.0) for key in keys}
 
-    def _query_actuals(self, keys, aggregate_sql, params):
+    def _query_actuals(self, keys, aggregate_sql, params=()):
         """Match ``keys`` against an aggregate ``(user_id, team_id, day, value)`` in one SQL statement.
 
-        A key with a salesperson takes the rows of that salesperson; a key without one (the team line) takes
-        the rows of its team. Only the rows inside the key's period count.
+        ``aggregate_sql`` is an :class:`~odoo.tools.SQL` (or a string with its ``params``). A key with a
+        salesperson takes the rows of that salesperson; a key without one (the team line) takes the rows of
+        its team. Only the rows inside the key's period count.
         """
-        users = [key[0] or None for key in keys]
-        teams = [key[1] or None for key in keys]
-        starts = [key[2] for key in keys]
-        ends = [key[3] for key in keys]
-        query = f"""
+        aggregate = aggregate_sql if isinstance(aggregate_sql, SQL) else SQL(aggregate_sql, *params)
+        query = SQL(
+            """
             WITH keys AS (
                 SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[])
                     AS k(user_id, team_id, date_from, date_to)
             ),
-            agg AS ({aggregate_sql})
+            agg AS (%s)
             SELECT k.user_id, k.team_id, k.date_from, k.date_to, SUM(agg.value)
               FROM keys k JOIN agg ON agg.user_id = k.user_id
              WHERE k.user_id IS NOT NULL AND agg.day BETWEEN k.date_from AND k.date_to
@@ -105,11 +139,17 @@ class CrmKpi(models.Model):
               FROM keys k JOIN agg ON agg.team_id = k.team_id
              WHERE k.user_id IS NULL AND agg.day BETWEEN k.date_from AND k.date_to
              GROUP BY 1, 2, 3, 4
-        """  # noqa: S608 - aggregate_sql is code of this model, values go through params
+            """,
+            [key[0] or None for key in keys],
+            [key[1] or None for key in keys],
+            [key[2] for key in keys],
+            [key[3] for key in keys],
+            aggregate,
+        )
         # JIT compilation costs more than it saves on these one-pass aggregates (0.1-0.3 s per query measured
         # in bench/); SET LOCAL ends with the transaction.
         self.env.cr.execute("SET LOCAL jit = off")
-        self.env.cr.execute(query, [users, teams, starts, ends, *params])
+        self.env.cr.execute(query)
         return {
             (user or False, team or False, date_from, date_to): float(value or 0.0)
             for user, team, date_from, date_to, value in self.env.cr.fetchall()
@@ -119,108 +159,242 @@ class CrmKpi(models.Model):
     def _key_bounds(self, keys):
         return min(key[2] for key in keys), max(key[3] for key in keys)
 
-    def _compute_actuals_revenue(self, keys, company):
+    def _actuals_from_aggregate(self, keys, company, aggregate_method):
+        """Actuals of the keys from an aggregate method (see :meth:`_aggregate`), in one query."""
+        date_from, date_to = self._key_bounds(keys)
+        return self._query_actuals(keys, aggregate_method(company, date_from, date_to))
+
+    # ------------------------------------------------------------------ aggregates (the definitions)
+
+    def _aggregate(self, companies, date_from=None, date_to=None):
+        """The definition of this KPI as SQL: rows ``(company_id, user_id, team_id, day, value)``.
+
+        ``day`` is the calendar day in the company's timezone (``res.company.crm_tz``); the rows are the
+        company's records grouped by salesperson, team and day. Without dates every day counts. Reports
+        (crm_reports' activity report) sum these rows: they reuse the definition, they do not copy it.
+        The method is ``_aggregate_<code>`` on this model.
+        """
+        self.ensure_one()
+        method = getattr(self, f"_aggregate_{self.code}", None)
+        if not callable(method):
+            raise UserError(_("The KPI %(kpi)s has no SQL definition.", kpi=self.name))
+        return method(companies, date_from, date_to)
+
+    @api.model
+    def _aggregate_several(self, codes, companies, date_from=None, date_to=None, columns=None):
+        """Several KPIs as rows ``(company_id, user_id, team_id, day, <column>, ...)``: one column per code of
+        ``columns`` (default: ``codes``) and, in each row, the value of one of the ``codes`` (0 in the other
+        columns): the rows of each KPI's aggregate, side by side. A module whose KPIs read the same table
+        overrides this to read it once, and asks ``super`` for the other codes."""
+        columns = columns or codes
+        branches = []
+        for code in codes:
+            values = SQL(", ").join(
+                SQL("agg.value AS %s", SQL.identifier(column))
+                if column == code
+                else SQL("0 AS %s", SQL.identifier(column))
+                for column in columns
+            )
+            aggregate = getattr(self, f"_aggregate_{code}")(companies, date_from, date_to)
+            branches.append(
+                SQL(
+                    "SELECT agg.company_id, agg.user_id, agg.team_id, agg.day, %s FROM (%s) agg",
+                    values,
+                    aggregate,
+                )
+            )
+        return SQL(" UNION ALL ").join(branches)
+
+    @api.model
+    def _local_day(self, column, tz_column):
+        """SQL of the calendar day of the UTC timestamp ``column`` in the timezone ``tz_column``."""
+        return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(%s, 'UTC'))::date", column, tz_column)
+
+    @api.model
+    def _period_filter(self, column, tz_column, date_from, date_to):
+        """Rows of the UTC timestamp ``column`` whose local day falls in the period.
+
+        The first condition (UTC, one day wider on each side, enough for any timezone) lets PostgreSQL use an
+        index on ``column``; the second is exact.
+        """
+        conditions = []
+        if date_from:
+            conditions.append(SQL("%s >= %s", column, date_from - timedelta(days=1)))
+            conditions.append(SQL("%s >= %s", self._local_day(column, tz_column), date_from))
+        if date_to:
+            conditions.append(SQL("%s < %s", column, date_to + timedelta(days=2)))
+            conditions.append(SQL("%s <= %s", self._local_day(column, tz_column), date_to))
+        return SQL(" AND ").join(conditions) if conditions else SQL("TRUE")
+
+    @api.model
+    def _date_filter(self, column, date_from, date_to):
+        """Rows of the date ``column`` (no time, no timezone) in the period."""
+        conditions = []
+        if date_from:
+            conditions.append(SQL("%s >= %s", column, date_from))
+        if date_to:
+            conditions.append(SQL("%s <= %s", column, date_to))
+        return SQL(" AND ").join(conditions) if conditions else SQL("TRUE")
+
+    @api.model
+    def _revenue_line_filter(self, line, move):
+        """Journal items that make revenue: product lines of posted customer invoices and credit notes.
+
+        Shared by the Revenue KPI and crm_reports' sales report, so that both count the same lines.
+        """
+        return SQL(
+            "%s = 'posted' AND %s = 'product' AND %s IN %s",
+            SQL.identifier(line, "parent_state"),
+            SQL.identifier(line, "display_type"),
+            SQL.identifier(move, "move_type"),
+            REVENUE_MOVE_TYPES,
+        )
+
+    def _aggregate_revenue(self, companies, date_from=None, date_to=None):
         """Posted customer invoices minus posted credit notes, untaxed, company currency, by invoice date."""
-        self.flush_model()
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
-        date_from, date_to = self._key_bounds(keys)
-        paid_filter = "AND m.payment_state IN %s" if company.crm_plan_revenue_paid_only else ""
-        aggregate = f"""
-            SELECT m.invoice_user_id AS user_id, m.team_id AS team_id, l.invoice_date AS day,
+        self.env["res.company"].flush_model(["crm_plan_revenue_paid_only"])
+        return SQL(
+            """
+            SELECT l.company_id, m.invoice_user_id AS user_id, m.team_id AS team_id, l.invoice_date AS day,
                    SUM(-l.balance) AS value
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
-             WHERE l.company_id = %s
-               AND l.parent_state = 'posted'
-               AND l.display_type = 'product'
-               AND m.move_type IN %s
-               AND l.invoice_date BETWEEN %s AND %s
-               {paid_filter}
-             GROUP BY 1, 2, 3
-        """
-        params = [company.id, REVENUE_MOVE_TYPES, date_from, date_to]
-        if company.crm_plan_revenue_paid_only:
-            params.append(PAID_STATES)
-        return self._query_actuals(keys, aggregate, params)
+              JOIN res_company cmp ON cmp.id = l.company_id
+             WHERE l.company_id IN %s
+               AND %s
+               AND %s
+               AND (NOT COALESCE(cmp.crm_plan_revenue_paid_only, FALSE) OR m.payment_state IN %s)
+             GROUP BY 1, 2, 3, 4
+            """,
+            tuple(companies.ids),
+            self._revenue_line_filter("l", "m"),
+            self._date_filter(SQL("l.invoice_date"), date_from, date_to),
+            PAID_STATES,
+        )
 
-    def _compute_actuals_deals_won(self, keys, company):
-        """Opportunities in a won stage, still active, by the date they were closed."""
+    def _aggregate_deals_won(self, companies, date_from=None, date_to=None):
+        """Opportunities in a won stage, still active, by the day they were closed."""
         self.env["crm.lead"].flush_model()
-        date_from, date_to = self._key_bounds(keys)
-        aggregate = """
-            SELECT l.user_id, l.team_id, l.date_closed::date AS day, COUNT(*) AS value
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.company_id = %s AND l.type = 'opportunity' AND l.active AND s.is_won
-               AND l.date_closed >= %s AND l.date_closed < %s::date + 1
-             GROUP BY 1, 2, 3
-        """
-        return self._query_actuals(keys, aggregate, [company.id, date_from, date_to])
+              JOIN res_company cmp ON cmp.id = l.company_id
+             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.active AND s.is_won
+               AND %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
+            tuple(companies.ids),
+            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
+        )
 
-    def _compute_actuals_proposals_sent(self, keys, company):
-        """Quotations by the date they were first sent to the customer."""
+    def _aggregate_proposals_sent(self, companies, date_from=None, date_to=None):
+        """Quotations by the day they were first sent to the customer."""
         self.env["sale.order"].flush_model()
-        date_from, date_to = self._key_bounds(keys)
-        aggregate = """
-            SELECT o.user_id, o.team_id, o.crm_first_sent_date::date AS day,
-                   COUNT(*) AS value
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT o.company_id, o.user_id, o.team_id, %s AS day, COUNT(*) AS value
               FROM sale_order o
-             WHERE o.company_id = %s
-               AND o.crm_first_sent_date >= %s AND o.crm_first_sent_date < %s::date + 1
-             GROUP BY 1, 2, 3
-        """
-        return self._query_actuals(keys, aggregate, [company.id, date_from, date_to])
+              JOIN res_company cmp ON cmp.id = o.company_id
+             WHERE o.company_id IN %s AND o.crm_first_sent_date IS NOT NULL
+               AND %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._local_day(SQL("o.crm_first_sent_date"), SQL("cmp.crm_tz")),
+            tuple(companies.ids),
+            self._period_filter(SQL("o.crm_first_sent_date"), SQL("cmp.crm_tz"), date_from, date_to),
+        )
 
-    def _compute_actuals_meetings(self, keys, company):
+    def _aggregate_meetings(self, companies, date_from=None, date_to=None):
         """Calendar events already started, organised by the salesperson, with a customer or a deal."""
         self.env["calendar.event"].flush_model()
-        date_from, date_to = self._key_bounds(keys)
-        aggregate = """
-            SELECT e.user_id, COALESCE(o.team_id, m.crm_team_id) AS team_id,
-                   e.start::date AS day, COUNT(*) AS value
-              FROM calendar_event e
-              JOIN res_users u ON u.id = e.user_id
-              LEFT JOIN crm_lead o ON o.id = e.opportunity_id
+        self.env["crm.lead"].flush_model(["company_id", "team_id"])
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT e.company_id, e.user_id, COALESCE(e.lead_team_id, m.crm_team_id) AS team_id,
+                   %s AS day, COUNT(*) AS value
+              FROM (
+                    SELECT ev.id, ev.user_id, ev.start, o.team_id AS lead_team_id,
+                           COALESCE(o.company_id, u.company_id) AS company_id
+                      FROM calendar_event ev
+                      JOIN res_users u ON u.id = ev.user_id
+                      LEFT JOIN crm_lead o ON o.id = ev.opportunity_id
+                     WHERE ev.active AND ev.start <= %s
+                       AND (ev.opportunity_id IS NOT NULL OR EXISTS (
+                            SELECT 1 FROM calendar_event_res_partner_rel r
+                             WHERE r.calendar_event_id = ev.id
+                               AND NOT EXISTS (
+                                    SELECT 1 FROM res_users iu
+                                     WHERE iu.partner_id = r.res_partner_id AND NOT iu.share)))
+                   ) e
+              JOIN res_company cmp ON cmp.id = e.company_id
               LEFT JOIN LATERAL (
                     SELECT tm.crm_team_id FROM crm_team_member tm
                       JOIN crm_team t ON t.id = tm.crm_team_id
-                     WHERE tm.user_id = e.user_id AND tm.active AND t.company_id = %s
+                     WHERE tm.user_id = e.user_id AND tm.active AND t.company_id = e.company_id
                      ORDER BY tm.id LIMIT 1
               ) m ON TRUE
-             WHERE e.active AND e.start <= %s
-               AND e.start >= %s AND e.start < %s::date + 1
-               AND COALESCE(o.company_id, u.company_id) = %s
-               AND (e.opportunity_id IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM calendar_event_res_partner_rel r
-                     WHERE r.calendar_event_id = e.id
-                       AND NOT EXISTS (
-                            SELECT 1 FROM res_users iu
-                             WHERE iu.partner_id = r.res_partner_id AND NOT iu.share)))
-             GROUP BY 1, 2, 3
-        """
-        return self._query_actuals(
-            keys, aggregate, [company.id, fields.Datetime.now(), date_from, date_to, company.id]
+             WHERE e.company_id IN %s AND %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._local_day(SQL("e.start"), SQL("cmp.crm_tz")),
+            fields.Datetime.now(),
+            tuple(companies.ids),
+            self._period_filter(SQL("e.start"), SQL("cmp.crm_tz"), date_from, date_to),
         )
+
+    def _aggregate_leads_new(self, companies, date_from=None, date_to=None):
+        """Leads and opportunities created in the period, including those later lost or archived."""
+        self.env["crm.lead"].flush_model()
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
+              FROM crm_lead l
+              JOIN res_company cmp ON cmp.id = l.company_id
+             WHERE l.company_id IN %s AND %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._local_day(SQL("l.create_date"), SQL("cmp.crm_tz")),
+            tuple(companies.ids),
+            self._period_filter(SQL("l.create_date"), SQL("cmp.crm_tz"), date_from, date_to),
+        )
+
+    # ------------------------------------------------------------------ compute methods (KPI records)
+
+    def _compute_actuals_revenue(self, keys, company):
+        """Posted customer invoices minus posted credit notes, untaxed, company currency, by invoice date."""
+        return self._actuals_from_aggregate(keys, company, self._aggregate_revenue)
+
+    def _compute_actuals_deals_won(self, keys, company):
+        """Opportunities in a won stage, still active, by the date they were closed."""
+        return self._actuals_from_aggregate(keys, company, self._aggregate_deals_won)
+
+    def _compute_actuals_proposals_sent(self, keys, company):
+        """Quotations by the date they were first sent to the customer."""
+        return self._actuals_from_aggregate(keys, company, self._aggregate_proposals_sent)
+
+    def _compute_actuals_meetings(self, keys, company):
+        """Calendar events already started, organised by the salesperson, with a customer or a deal."""
+        return self._actuals_from_aggregate(keys, company, self._aggregate_meetings)
 
     def _compute_actuals_leads_new(self, keys, company):
         """Leads and opportunities created in the period, including those later lost."""
-        self.env["crm.lead"].flush_model()
-        date_from, date_to = self._key_bounds(keys)
-        aggregate = """
-            SELECT l.user_id, l.team_id, l.create_date::date AS day, COUNT(*) AS value
-              FROM crm_lead l
-             WHERE l.company_id = %s
-               AND l.create_date >= %s AND l.create_date < %s::date + 1
-             GROUP BY 1, 2, 3
-        """
-        return self._query_actuals(keys, aggregate, [company.id, date_from, date_to])
+        return self._actuals_from_aggregate(keys, company, self._aggregate_leads_new)
 
     def _compute_pipeline(self, keys, company):
         """Expected revenue of open opportunities by their expected closing date (forecasts)."""
         self.env["crm.lead"].flush_model()
         date_from, date_to = self._key_bounds(keys)
-        aggregate = """
+        aggregate = SQL(
+            """
             SELECT l.user_id, l.team_id, l.date_deadline AS day, SUM(l.expected_revenue) AS value
               FROM crm_lead l
               LEFT JOIN crm_stage s ON s.id = l.stage_id
@@ -228,5 +402,9 @@ class CrmKpi(models.Model):
                AND NOT COALESCE(s.is_won, FALSE)
                AND l.date_deadline BETWEEN %s AND %s
              GROUP BY 1, 2, 3
-        """
-        return self._query_actuals(keys, aggregate, [company.id, date_from, date_to])
+            """,
+            company.id,
+            date_from,
+            date_to,
+        )
+        return self._query_actuals(keys, aggregate)

@@ -122,11 +122,18 @@ class CrmSalesPlanLine(models.Model):
             )
 
     def _compute_forecast(self):
-        today = fields.Date.context_today(self)
         revenue = self.env.ref("crm_custom.kpi_revenue", raise_if_not_found=False)
-        pipeline_lines = self.filtered(lambda line: line.kpi_id == revenue and line.date_to >= today)
-        pipeline = pipeline_lines._pipeline_values(today)
+        pipeline = {}
+        for company in self.company_id:
+            today = company._crm_today()
+            pipeline_lines = self.filtered(
+                lambda line, c=company, t=today: (
+                    line.company_id == c and line.kpi_id == revenue and line.date_to >= t
+                )
+            )
+            pipeline.update(pipeline_lines._pipeline_values(today))
         for line in self:
+            today = line.company_id._crm_today() if line.company_id else fields.Date.context_today(line)
             if not line.date_from or today < line.date_from:
                 run_rate = 0.0
             elif today >= line.date_to:

@@ -6,6 +6,8 @@ import pytz
 
 from odoo import api, fields, models, tools
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 from .base_automation import PROCESS_SWITCHES
 from .ir_actions_server import working_day_deadline
 
@@ -152,6 +154,27 @@ class ResCompany(models.Model):
         "to the client's most recent open deal, or its card, with a to-do for the salesperson, instead of "
         "creating a new lead as Odoo does.",
     )
+    # Periods of the whole suite (plans, KPIs, reports, dashboards)
+    crm_tz = fields.Selection(
+        _tz_get,
+        string="Reporting Timezone",
+        compute="_compute_crm_tz",
+        store=True,
+        readonly=False,
+        help="Periods of the CRM suite (plan KPIs, reports, dashboards) are calendar days in this timezone; "
+        "it defaults to the timezone of the company's address (UTC when it has none).",
+    )
+
+    @api.depends("partner_id.tz")
+    def _compute_crm_tz(self):
+        for company in self:
+            if not company.crm_tz:
+                company.crm_tz = company.partner_id.tz or "UTC"
+
+    def _crm_today(self):
+        """Today's date in the company's reporting timezone."""
+        self.ensure_one()
+        return fields.Date.context_today(self.with_context(tz=self.crm_tz or "UTC"))
 
     def write(self, vals):
         starting = (

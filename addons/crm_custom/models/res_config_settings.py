@@ -26,6 +26,7 @@ class ResConfigSettings(models.TransientModel):
     )
 
     # -- sales plans (issue 4) ---------------------------------------------------------------------
+    crm_tz = fields.Selection(related="company_id.crm_tz", readonly=False)
     crm_plan_revenue_paid_only = fields.Boolean(
         related="company_id.crm_plan_revenue_paid_only", readonly=False
     )
