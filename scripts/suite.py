@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import unittest
 import xml.dom.minidom
 
 import bootstrap
+import lifecycle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS_DIR = os.path.join(ROOT, "addons")
@@ -255,7 +255,7 @@ def check_bootstrap(results):
         say(stream.getvalue()[-6000:])
     skipped = f"({len(outcome.skipped)} skipped)" if outcome.skipped else ""
     results.add(
-        "bootstrap of .local/venv (scripts/tests)",
+        "scripts/tests (set-up of .local/venv, stopping on signals)",
         outcome.testsRun - bad - len(outcome.skipped),
         bad,
         skipped,
@@ -349,6 +349,10 @@ class Postgres:
         return cmd
 
     def start_private(self):
+        if os.geteuid() == 0:  # the cluster runs as postgres: it must reach .local/pg
+            problem = lifecycle.postgres_access_problem(self.pg_dir)
+            if problem:
+                sys.exit(problem)
         bindir = self._bindir()
         data = os.path.join(self.pg_dir, "data")
         run = os.path.join(self.pg_dir, "run")
@@ -369,7 +373,7 @@ class Postgres:
                 "UTF8",
                 "--locale=C.UTF-8",
             ]
-            subprocess.run(self._as_pg_user(cmd), check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(self._as_pg_user(cmd), check=True, stdout=subprocess.DEVNULL, cwd=self.pg_dir)
         opts = f"-k {run} -c listen_addresses='' -p 5432 -c fsync=off -c full_page_writes=off"
         cmd = [
             f"{bindir}/pg_ctl",
@@ -381,9 +385,11 @@ class Postgres:
             opts,
             "-w",
         ]
-        status = subprocess.run(self._as_pg_user([*cmd[:3], "status"]), capture_output=True)
+        status = subprocess.run(self._as_pg_user([*cmd[:3], "status"]), capture_output=True, cwd=self.pg_dir)
         if status.returncode != 0:
-            subprocess.run(self._as_pg_user([*cmd, "start"]), check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                self._as_pg_user([*cmd, "start"]), check=True, stdout=subprocess.DEVNULL, cwd=self.pg_dir
+            )
             self.started_here = True
         say(f"PostgreSQL: private cluster in {os.path.relpath(self.pg_dir, ROOT)} ({self.describe()})")
 
@@ -392,8 +398,9 @@ class Postgres:
             data = os.path.join(self.pg_dir, "data")
             bindir = self._bindir()
             cmd = [f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]
-            subprocess.run(self._as_pg_user(cmd), stdout=subprocess.DEVNULL)
+            subprocess.run(self._as_pg_user(cmd), stdout=subprocess.DEVNULL, cwd=self.pg_dir)
             self.started_here = False
+            say(f"PostgreSQL: stopped the private cluster in {os.path.relpath(self.pg_dir, ROOT)}")
 
     def db_exists(self, name):
         with contextlib.closing(self.connect()) as conn, conn.cursor() as cr:
@@ -499,7 +506,7 @@ def run_odoo(
     cmd = odoo_command(pg, db, *extra, "--stop-after-init")
     lines = []
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        proc = lifecycle.popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         for line in proc.stdout:
             log.write(line)
             lines.append(line.rstrip("\n"))
@@ -743,7 +750,7 @@ def start_peer_pass(pg, db, policies):
     cmd[1] = os.path.join(ROOT, "scripts", "peer_tests.py")
     env = dict(os.environ, CRM_PEER_REPORT=report, CRM_PEER_POLICIES=policies)
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        proc = lifecycle.popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     return proc, report, log
 
 
@@ -917,14 +924,10 @@ def serve(pg, args):
     cmd = odoo_command(pg, args.db, f"--http-port={args.port}", f"--db-filter=^{args.db}$")
     say(
         f"Serving Odoo on http://localhost:{args.port}/web/login?db={args.db} "
-        "(login admin / admin); Ctrl-C stops"
+        "(login admin / admin); Ctrl-C or SIGTERM stops Odoo and the PostgreSQL cluster started here"
     )
-    proc = subprocess.Popen(cmd, cwd=ROOT)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        return proc.wait()
+    # a signal stops Odoo (lifecycle), then cmd_demo's ``finally`` stops the private cluster
+    return lifecycle.popen(cmd, cwd=ROOT).wait()
 
 
 RU_PLURALS = (
@@ -1042,7 +1045,16 @@ def main():
     if not odoo_importable()[0]:
         # sets Odoo 18 up in .local/venv and runs this command again there; returns only when it cannot
         args.no_odoo = bootstrap.run_inside_venv(sys.argv)
-    return {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command](args)
+    command = {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command]
+    try:
+        with lifecycle.stop_signals():  # Ctrl-C, SIGTERM, SIGHUP: children first, then the `finally`s
+            return command(args)
+    except lifecycle.Stopped as stop:
+        say(f"Stopped by {stop.name}: Odoo and the private PostgreSQL cluster started here are stopped")
+        return 128 + stop.signum
+    except KeyboardInterrupt:
+        say("Interrupted: Odoo and the private PostgreSQL cluster started here are stopped")
+        return 130
 
 
 if __name__ == "__main__":
