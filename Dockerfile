@@ -7,6 +7,8 @@ COPY requirements.txt /opt/crm-suite/requirements.txt
 # Debian package that pip does not see; every Python package they need is listed in requirements.txt.
 RUN pip3 install --no-cache-dir --no-deps --break-system-packages -r /opt/crm-suite/requirements.txt
 COPY addons /opt/crm-suite/addons
+# consistent backups in Odoo's dump format: docs/scaling.md, "Backups"
+COPY scripts/backup.py /opt/crm-suite/scripts/backup.py
 USER odoo
 
 # "tests" stage: the same image plus the test tools and the whole repository, for `docker compose run tests`.

@@ -9,6 +9,8 @@ When ``python3`` cannot import Odoo 18, scripts/bootstrap.py sets it up in ``.lo
 
     scripts/demo            # create crm_demo once (three addons + demo data) and serve on :8069
     scripts/test            # static checks + Odoo tests + upgrade + tests/ ; ends "N passed, N failed"
+    python3 scripts/suite.py backup crm_demo crm_demo.zip    # scripts/backup.py on this checkout's server
+    python3 scripts/suite.py restore [--copy] [--force] crm_demo crm_demo.zip
 """
 
 import argparse
@@ -869,6 +871,8 @@ def cmd_test(args):
             upgrade_check(results, pg, db)
         if "tests" not in args.skip:
             cross_addon_tests(results, pg, db)
+        if "backup" not in args.skip:
+            backup_check(results, pg, db)
         if "peers" not in args.skip:
             peer_suites(results, pg, base, serial=args.peers_serial)
     finally:
@@ -928,6 +932,40 @@ def serve(pg, args):
     )
     # a signal stops Odoo (lifecycle), then cmd_demo's ``finally`` stops the private cluster
     return lifecycle.popen(cmd, cwd=ROOT).wait()
+
+
+# --------------------------------------------------------------------------- backups (scripts/backup.py)
+
+
+def backup_command(pg, *argv):
+    """scripts/backup.py with this checkout's PostgreSQL, addons and data dir."""
+    script = os.path.join(ROOT, "scripts", "backup.py")
+    conf = ["-c", CONF_FILE] if os.path.isfile(CONF_FILE) else []
+    paths = [f"--addons-path={addons_path()}", f"--data-dir={data_dir()}"]
+    return [sys.executable, script, *conf, *pg.odoo_args(), *paths, *argv]
+
+
+def backup_check(results, pg, db):
+    """A backup of the test database in Odoo's dump format, restored by Odoo's restore, is identical."""
+    proc = subprocess.run(backup_command(pg, "check", db), cwd=ROOT, capture_output=True, text=True)
+    say("\n".join("  " + line for line in (proc.stdout + proc.stderr).strip().splitlines()[-20:]))
+    ok = proc.returncode == 0
+    results.add("backup and restore in Odoo's dump format (scripts/backup.py)", int(ok), int(not ok))
+
+
+def cmd_backup(args):
+    """``backup DB FILE`` and ``restore DB FILE``: scripts/backup.py on the server scripts/demo uses."""
+    ok, version = odoo_importable()
+    if not ok:
+        sys.exit(args.no_odoo[0] if args.no_odoo else f"`import odoo` failed ({version})")
+    pg = Postgres()
+    pg.ensure()
+    try:
+        options = ["--copy"] * args.copy + ["--force"] * args.force if args.command == "restore" else []
+        argv = ["dump" if args.command == "backup" else "restore", *options, args.db, args.file]
+        return subprocess.run(backup_command(pg, *argv), cwd=ROOT).returncode
+    finally:
+        pg.stop()
 
 
 RU_PLURALS = (
@@ -1016,7 +1054,7 @@ def main():
         "--skip",
         action="append",
         default=[],
-        choices=["upgrade", "tests", "peers"],
+        choices=["upgrade", "tests", "backup", "peers"],
         help="skip a suite (peers: Odoo's and the OCA dependencies' own tests on a database with our addons)",
     )
     test.add_argument(
@@ -1040,12 +1078,20 @@ def main():
         default=[],
         help=f"some of {', '.join(OUR_ADDONS)} (default: all)",
     )
+    backup = sub.add_parser("backup", help="consistent backup of a database and its filestore (Odoo's zip)")
+    restore = sub.add_parser("restore", help="restore a backup made by `backup` (or Odoo's database manager)")
+    restore.add_argument("--copy", action="store_true", help="a copy: give it a new database.uuid")
+    restore.add_argument("--force", action="store_true", help="drop the database first when it exists")
+    for command in (backup, restore):
+        command.add_argument("db")
+        command.add_argument("file", help="the zip file (Odoo's dump format)")
     args = parser.parse_args()
     args.no_odoo = None
     if not odoo_importable()[0]:
         # sets Odoo 18 up in .local/venv and runs this command again there; returns only when it cannot
         args.no_odoo = bootstrap.run_inside_venv(sys.argv)
-    command = {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command]
+    commands = {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}
+    command = commands.get(args.command, cmd_backup)
     try:
         with lifecycle.stop_signals():  # Ctrl-C, SIGTERM, SIGHUP: children first, then the `finally`s
             return command(args)
