@@ -300,6 +300,8 @@ class TelephonyController(http.Controller):
         except Exception:
             return self._failed("PBX webhook")
 
+    # readonly: with a read replica (db_replica_host), Odoo serves the look-up from it; it only reads
+    # (token, PBX configuration, the card's indexed query), see docs/scaling.md
     @http.route(
         "/crm_telephony/v1/lookup",
         type="http",
@@ -307,6 +309,7 @@ class TelephonyController(http.Controller):
         methods=["GET"],
         csrf=False,
         save_session=False,
+        readonly=True,
         pbx_body_guard=_guard_body(),
     )
     def lookup(self, number=None, **kwargs):
