@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytz
 from psycopg2 import DataError, OperationalError
+from psycopg2.errors import ReadOnlySqlTransaction
 from werkzeug.exceptions import HTTPException
 
 from odoo import SUPERUSER_ID, http
@@ -328,7 +329,9 @@ class TelephonyController(http.Controller):
             return _json(match)
         except PbxEventError as error:
             return _error(str(error), error.status)
-        except OperationalError:
+        except (OperationalError, ReadOnlySqlTransaction):
+            # concurrency errors, or a write on the read replica: Odoo retries the whole request (the
+            # latter on the primary, with a warning), instead of this route answering 500
             raise
         except Exception:
             return self._failed("PBX look-up")
