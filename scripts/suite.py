@@ -32,6 +32,7 @@ import unittest
 import xml.dom.minidom
 
 import bootstrap
+import deploy_check
 import lifecycle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -244,7 +245,20 @@ def static_checks(results):
     check_xml(results)
     check_manifests(results)
     check_po_files(results)
+    check_deploy_files(results)
     check_bootstrap(results)
+
+
+def check_deploy_files(results):
+    """Dockerfile, docker-compose.yml, the image's odoo.conf and requirements.txt agree (deploy_check.py)."""
+    try:
+        problems, note = deploy_check.check(ROOT)
+    except ImportError as exc:  # PyYAML (requirements-dev.txt)
+        results.add("Docker files and image requirements", 0, 1, f"({exc})")
+        return
+    for problem in problems:
+        say(f"  {problem}")
+    results.add("Docker files and image requirements", int(not problems), len(problems), note)
 
 
 def check_bootstrap(results):
@@ -257,7 +271,7 @@ def check_bootstrap(results):
         say(stream.getvalue()[-6000:])
     skipped = f"({len(outcome.skipped)} skipped)" if outcome.skipped else ""
     results.add(
-        "scripts/tests (set-up of .local/venv, stopping on signals)",
+        "scripts/tests (set-up of .local/venv, stopping on signals, Docker file checks)",
         outcome.testsRun - bad - len(outcome.skipped),
         bad,
         skipped,
