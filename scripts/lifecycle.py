@@ -11,6 +11,9 @@ Access: run as root, the scripts start the private cluster as the ``postgres`` u
 to run as root); initdb then needs to enter every directory above ``.local/pg``. ``postgres_access_problem()``
 says in plain words which directory stops it and how to fix that, instead of initdb's traceback.
 
+Port: ``port_problem()`` says that the HTTP port is taken before Odoo is started, instead of Odoo's
+``Address already in use`` traceback.
+
 The logic is tested without Odoo by scripts/tests/test_lifecycle.py.
 """
 
@@ -19,6 +22,7 @@ import grp
 import os
 import pwd
 import signal
+import socket
 import stat
 import subprocess
 import time
@@ -200,3 +204,18 @@ def _name(lookup, ident):
         return lookup(ident)[0]
     except KeyError:
         return str(ident)
+
+
+def port_problem(port, interface=""):
+    """A message when Odoo could not listen on ``port`` (all interfaces, as Odoo binds), or None."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        # as Odoo's server does: a port left in TIME_WAIT by a previous run is free
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((interface, port))
+        except OSError as exc:
+            return (
+                f"Port {port} is taken ({exc.strerror}): another Odoo or scripts/demo may be running. "
+                f"Stop it, or serve on another port: scripts/demo --port {port + 1}"
+            )
+    return None

@@ -909,6 +909,9 @@ def cmd_demo(args):
             if args.no_odoo
             else f"`import odoo` failed ({version}): see README, or use docker compose up -d"
         )
+    problem = None if args.init_only else lifecycle.port_problem(args.port)
+    if problem:
+        sys.exit(problem)
     pg = Postgres()
     pg.ensure()
     extra = []

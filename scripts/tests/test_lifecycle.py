@@ -6,6 +6,7 @@ Python "server" stands for Odoo and a ``finally`` clause for stopping the privat
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -217,6 +218,25 @@ class TestPostgresAccess(unittest.TestCase):
     def test_missing_user_is_said_plainly(self):
         problem = lifecycle.postgres_access_problem(self.cluster, user="no-such-user-crm-suite")
         self.assertIn("has no such user", problem)
+
+
+class TestPort(unittest.TestCase):
+    """scripts/demo says that its port is taken before it starts anything."""
+
+    def test_taken_port_is_said_plainly(self):
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            port = busy.getsockname()[1]
+            problem = lifecycle.port_problem(port)
+        self.assertIn(f"Port {port} is taken", problem)
+        self.assertIn(f"scripts/demo --port {port + 1}", problem)
+
+    def test_free_port_is_fine(self):
+        with socket.socket() as probe:
+            probe.bind(("", 0))
+            port = probe.getsockname()[1]
+        self.assertIsNone(lifecycle.port_problem(port))
 
 
 if __name__ == "__main__":
