@@ -3,10 +3,17 @@ FROM odoo:18.0 AS base
 
 USER root
 COPY requirements.txt /opt/crm-suite/requirements.txt
-# --no-deps: the OCA wheels declare a dependency on the "odoo" distribution, which the image provides as a
-# Debian package that pip does not see; every Python package they need is listed in requirements.txt.
+# --no-deps: the OCA wheels require the "odoo" distribution, which the image installs as a Debian package
+# that pip must leave alone; requirements.txt lists everything they need, the OCA addons they depend on
+# included (scripts/test checks that list).
 RUN pip3 install --no-cache-dir --no-deps --break-system-packages -r /opt/crm-suite/requirements.txt
+# Not in /mnt/extra-addons: the image declares it a VOLUME, and Docker Compose hands a recreated container
+# the previous container's anonymous volumes, i.e. the addons of the previous build.
 COPY addons /opt/crm-suite/addons
+# addons_path (our addons + /mnt/extra-addons) and data_dir; the database server comes from HOST, USER, PASSWORD
+COPY config/odoo-docker.conf /etc/odoo/odoo.conf
+# consistent backups in Odoo's dump format: docs/scaling.md, "Backups"
+COPY scripts/backup.py /opt/crm-suite/scripts/backup.py
 USER odoo
 
 # "tests" stage: the same image plus the test tools and the whole repository, for `docker compose run tests`.

@@ -9,6 +9,8 @@ When ``python3`` cannot import Odoo 18, scripts/bootstrap.py sets it up in ``.lo
 
     scripts/demo            # create crm_demo once (three addons + demo data) and serve on :8069
     scripts/test            # static checks + Odoo tests + upgrade + tests/ ; ends "N passed, N failed"
+    python3 scripts/suite.py backup crm_demo crm_demo.zip    # scripts/backup.py on this checkout's server
+    python3 scripts/suite.py restore [--copy] [--force] crm_demo crm_demo.zip
 """
 
 import argparse
@@ -22,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +32,8 @@ import unittest
 import xml.dom.minidom
 
 import bootstrap
+import deploy_check
+import lifecycle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS_DIR = os.path.join(ROOT, "addons")
@@ -242,7 +245,20 @@ def static_checks(results):
     check_xml(results)
     check_manifests(results)
     check_po_files(results)
+    check_deploy_files(results)
     check_bootstrap(results)
+
+
+def check_deploy_files(results):
+    """Dockerfile, docker-compose.yml, the image's odoo.conf and requirements.txt agree (deploy_check.py)."""
+    try:
+        problems, note = deploy_check.check(ROOT)
+    except ImportError as exc:  # PyYAML (requirements-dev.txt)
+        results.add("Docker files and image requirements", 0, 1, f"({exc})")
+        return
+    for problem in problems:
+        say(f"  {problem}")
+    results.add("Docker files and image requirements", int(not problems), len(problems), note)
 
 
 def check_bootstrap(results):
@@ -255,7 +271,7 @@ def check_bootstrap(results):
         say(stream.getvalue()[-6000:])
     skipped = f"({len(outcome.skipped)} skipped)" if outcome.skipped else ""
     results.add(
-        "bootstrap of .local/venv (scripts/tests)",
+        "scripts/tests (set-up of .local/venv, stopping on signals, Docker file checks)",
         outcome.testsRun - bad - len(outcome.skipped),
         bad,
         skipped,
@@ -349,6 +365,10 @@ class Postgres:
         return cmd
 
     def start_private(self):
+        if os.geteuid() == 0:  # the cluster runs as postgres: it must reach .local/pg
+            problem = lifecycle.postgres_access_problem(self.pg_dir)
+            if problem:
+                sys.exit(problem)
         bindir = self._bindir()
         data = os.path.join(self.pg_dir, "data")
         run = os.path.join(self.pg_dir, "run")
@@ -369,7 +389,7 @@ class Postgres:
                 "UTF8",
                 "--locale=C.UTF-8",
             ]
-            subprocess.run(self._as_pg_user(cmd), check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(self._as_pg_user(cmd), check=True, stdout=subprocess.DEVNULL, cwd=self.pg_dir)
         opts = f"-k {run} -c listen_addresses='' -p 5432 -c fsync=off -c full_page_writes=off"
         cmd = [
             f"{bindir}/pg_ctl",
@@ -381,9 +401,11 @@ class Postgres:
             opts,
             "-w",
         ]
-        status = subprocess.run(self._as_pg_user([*cmd[:3], "status"]), capture_output=True)
+        status = subprocess.run(self._as_pg_user([*cmd[:3], "status"]), capture_output=True, cwd=self.pg_dir)
         if status.returncode != 0:
-            subprocess.run(self._as_pg_user([*cmd, "start"]), check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                self._as_pg_user([*cmd, "start"]), check=True, stdout=subprocess.DEVNULL, cwd=self.pg_dir
+            )
             self.started_here = True
         say(f"PostgreSQL: private cluster in {os.path.relpath(self.pg_dir, ROOT)} ({self.describe()})")
 
@@ -392,8 +414,9 @@ class Postgres:
             data = os.path.join(self.pg_dir, "data")
             bindir = self._bindir()
             cmd = [f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]
-            subprocess.run(self._as_pg_user(cmd), stdout=subprocess.DEVNULL)
+            subprocess.run(self._as_pg_user(cmd), stdout=subprocess.DEVNULL, cwd=self.pg_dir)
             self.started_here = False
+            say(f"PostgreSQL: stopped the private cluster in {os.path.relpath(self.pg_dir, ROOT)}")
 
     def db_exists(self, name):
         with contextlib.closing(self.connect()) as conn, conn.cursor() as cr:
@@ -499,7 +522,7 @@ def run_odoo(
     cmd = odoo_command(pg, db, *extra, "--stop-after-init")
     lines = []
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        proc = lifecycle.popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         for line in proc.stdout:
             log.write(line)
             lines.append(line.rstrip("\n"))
@@ -743,7 +766,7 @@ def start_peer_pass(pg, db, policies):
     cmd[1] = os.path.join(ROOT, "scripts", "peer_tests.py")
     env = dict(os.environ, CRM_PEER_REPORT=report, CRM_PEER_POLICIES=policies)
     with open(log, "w", encoding="utf-8") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        proc = lifecycle.popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     return proc, report, log
 
 
@@ -862,6 +885,8 @@ def cmd_test(args):
             upgrade_check(results, pg, db)
         if "tests" not in args.skip:
             cross_addon_tests(results, pg, db)
+        if "backup" not in args.skip:
+            backup_check(results, pg, db)
         if "peers" not in args.skip:
             peer_suites(results, pg, base, serial=args.peers_serial)
     finally:
@@ -884,6 +909,9 @@ def cmd_demo(args):
             if args.no_odoo
             else f"`import odoo` failed ({version}): see README, or use docker compose up -d"
         )
+    problem = None if args.init_only else lifecycle.port_problem(args.port)
+    if problem:
+        sys.exit(problem)
     pg = Postgres()
     pg.ensure()
     extra = []
@@ -917,14 +945,44 @@ def serve(pg, args):
     cmd = odoo_command(pg, args.db, f"--http-port={args.port}", f"--db-filter=^{args.db}$")
     say(
         f"Serving Odoo on http://localhost:{args.port}/web/login?db={args.db} "
-        "(login admin / admin); Ctrl-C stops"
+        "(login admin / admin); Ctrl-C or SIGTERM stops Odoo and the PostgreSQL cluster started here"
     )
-    proc = subprocess.Popen(cmd, cwd=ROOT)
+    # a signal stops Odoo (lifecycle), then cmd_demo's ``finally`` stops the private cluster
+    return lifecycle.popen(cmd, cwd=ROOT).wait()
+
+
+# --------------------------------------------------------------------------- backups (scripts/backup.py)
+
+
+def backup_command(pg, *argv):
+    """scripts/backup.py with this checkout's PostgreSQL, addons and data dir."""
+    script = os.path.join(ROOT, "scripts", "backup.py")
+    conf = ["-c", CONF_FILE] if os.path.isfile(CONF_FILE) else []
+    paths = [f"--addons-path={addons_path()}", f"--data-dir={data_dir()}"]
+    return [sys.executable, script, *conf, *pg.odoo_args(), *paths, *argv]
+
+
+def backup_check(results, pg, db):
+    """A backup of the test database in Odoo's dump format, restored by Odoo's restore, is identical."""
+    proc = subprocess.run(backup_command(pg, "check", db), cwd=ROOT, capture_output=True, text=True)
+    say("\n".join("  " + line for line in (proc.stdout + proc.stderr).strip().splitlines()[-20:]))
+    ok = proc.returncode == 0
+    results.add("backup and restore in Odoo's dump format (scripts/backup.py)", int(ok), int(not ok))
+
+
+def cmd_backup(args):
+    """``backup DB FILE`` and ``restore DB FILE``: scripts/backup.py on the server scripts/demo uses."""
+    ok, version = odoo_importable()
+    if not ok:
+        sys.exit(args.no_odoo[0] if args.no_odoo else f"`import odoo` failed ({version})")
+    pg = Postgres()
+    pg.ensure()
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        return proc.wait()
+        options = ["--copy"] * args.copy + ["--force"] * args.force if args.command == "restore" else []
+        argv = ["dump" if args.command == "backup" else "restore", *options, args.db, args.file]
+        return subprocess.run(backup_command(pg, *argv), cwd=ROOT).returncode
+    finally:
+        pg.stop()
 
 
 RU_PLURALS = (
@@ -1013,7 +1071,7 @@ def main():
         "--skip",
         action="append",
         default=[],
-        choices=["upgrade", "tests", "peers"],
+        choices=["upgrade", "tests", "backup", "peers"],
         help="skip a suite (peers: Odoo's and the OCA dependencies' own tests on a database with our addons)",
     )
     test.add_argument(
@@ -1037,12 +1095,29 @@ def main():
         default=[],
         help=f"some of {', '.join(OUR_ADDONS)} (default: all)",
     )
+    backup = sub.add_parser("backup", help="consistent backup of a database and its filestore (Odoo's zip)")
+    restore = sub.add_parser("restore", help="restore a backup made by `backup` (or Odoo's database manager)")
+    restore.add_argument("--copy", action="store_true", help="a copy: give it a new database.uuid")
+    restore.add_argument("--force", action="store_true", help="drop the database first when it exists")
+    for command in (backup, restore):
+        command.add_argument("db")
+        command.add_argument("file", help="the zip file (Odoo's dump format)")
     args = parser.parse_args()
     args.no_odoo = None
     if not odoo_importable()[0]:
         # sets Odoo 18 up in .local/venv and runs this command again there; returns only when it cannot
         args.no_odoo = bootstrap.run_inside_venv(sys.argv)
-    return {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}[args.command](args)
+    commands = {"test": cmd_test, "demo": cmd_demo, "i18n": cmd_i18n}
+    command = commands.get(args.command, cmd_backup)
+    try:
+        with lifecycle.stop_signals():  # Ctrl-C, SIGTERM, SIGHUP: children first, then the `finally`s
+            return command(args)
+    except lifecycle.Stopped as stop:
+        say(f"Stopped by {stop.name}: Odoo and the private PostgreSQL cluster started here are stopped")
+        return 128 + stop.signum
+    except KeyboardInterrupt:
+        say("Interrupted: Odoo and the private PostgreSQL cluster started here are stopped")
+        return 130
 
 
 if __name__ == "__main__":

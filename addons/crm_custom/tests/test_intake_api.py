@@ -192,6 +192,14 @@ class TestApiIntake(HttpCase):
             },
         )
 
+    def test_intake_routes_are_never_served_from_a_read_replica(self):
+        """The intake and Telegram routes write (leads, request ids, updates): they are read/write routes, so
+        that Odoo with a read replica (db_replica_host, docs/scaling.md) sends them to the primary at once
+        (``auth="none"`` routes are readonly unless they say otherwise)."""
+        routes = {rule.rule: rule.endpoint.routing for rule in self.env["ir.http"].routing_map().iter_rules()}
+        for path in ("/crm_custom/v1/leads", "/crm_custom/v1/telegram/<int:bot_id>"):
+            self.assertIs(routes[path]["readonly"], False, path)
+
     # -- refused requests: status, JSON error, nothing written --------------------------------------
     @mute_logger(CONTROLLER)
     def test_bad_requests_are_400_and_write_nothing(self):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytz
 from psycopg2 import DataError, OperationalError
+from psycopg2.errors import ReadOnlySqlTransaction
 from werkzeug.exceptions import HTTPException
 
 from odoo import SUPERUSER_ID, http
@@ -300,6 +301,8 @@ class TelephonyController(http.Controller):
         except Exception:
             return self._failed("PBX webhook")
 
+    # readonly: with a read replica (db_replica_host), Odoo serves the look-up from it; it only reads
+    # (token, PBX configuration, the card's indexed query), see docs/scaling.md
     @http.route(
         "/crm_telephony/v1/lookup",
         type="http",
@@ -307,6 +310,7 @@ class TelephonyController(http.Controller):
         methods=["GET"],
         csrf=False,
         save_session=False,
+        readonly=True,
         pbx_body_guard=_guard_body(),
     )
     def lookup(self, number=None, **kwargs):
@@ -325,7 +329,9 @@ class TelephonyController(http.Controller):
             return _json(match)
         except PbxEventError as error:
             return _error(str(error), error.status)
-        except OperationalError:
+        except (OperationalError, ReadOnlySqlTransaction):
+            # concurrency errors, or a write on the read replica: Odoo retries the whole request (the
+            # latter on the primary, with a warning), instead of this route answering 500
             raise
         except Exception:
             return self._failed("PBX look-up")
