@@ -470,11 +470,33 @@ def data_dir():
     return path
 
 
+def odoo_conf(source=CONF_FILE, target=None):
+    """config/odoo.conf as Odoo reads it: the options left empty dropped, written to .local/odoo.conf.
+
+    The db_* options are left empty so that the PG* variables apply, but Odoo refuses an empty number
+    (``db_port =``) when no --db_port is given, which is the case when a server answers through the PG*
+    variables or libpq's defaults. Without the option Odoo leaves the port to libpq (PGPORT)."""
+    if not os.path.isfile(source):
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(source)
+    for section in parser.sections():
+        for key, value in list(parser.items(section, raw=True)):
+            if not value.strip():
+                parser.remove_option(section, key)
+    target = target or os.path.join(LOCAL, "odoo.conf")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as fh:
+        parser.write(fh)
+    return target
+
+
 def odoo_command(pg, db, *extra):
     # a launcher file rather than `-m odoo`: Odoo re-executes sys.argv when it restarts itself
     cmd = [sys.executable, os.path.join(ROOT, "scripts", "odoo-bin")]
-    if os.path.isfile(CONF_FILE):
-        cmd += ["-c", CONF_FILE]
+    conf = odoo_conf()
+    if conf:
+        cmd += ["-c", conf]
     return [
         *cmd,
         *pg.odoo_args(),
