@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
 from .process_common import ProcessCommon
@@ -133,10 +133,15 @@ class TestProcessFeedback(ProcessCommon):
         with self.assertRaises(AccessError):
             feedback.with_user(self.salesman_1).unlink()
         self.assertTrue(self.client.crm_feedback_alert)
-        with self.assertRaises(UserError):
-            self.client.with_user(self.salesman_1).write({"crm_feedback_alert": False})
-        with self.assertRaises(UserError):
+        client = self.client.with_user(self.salesman_1)
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            client.write({"crm_feedback_alert": False})
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            # the context of an RPC call is user input: it opens nothing
+            client.with_context(crm_feedback_refresh=True).write({"crm_feedback_alert": False})
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
             self.client.write({"crm_feedback_rating": "5"})
+        self.assertTrue(self.client.crm_feedback_alert)
         feedback.with_user(self.manager).write({"rating": "3"})
         self.assertFalse(self.client.crm_feedback_alert)
         self.assertEqual(self.client.crm_feedback_rating, "3")
