@@ -147,3 +147,21 @@ class TestProcessFeedback(ProcessCommon):
         self.assertEqual(self.client.crm_feedback_rating, "3")
         feedback.with_user(self.manager).unlink()
         self.assertFalse(self.client.crm_feedback_rating)
+
+    def test_contact_merge_keeps_the_merged_history(self):
+        """Odoo's contact merge: the merged clients' feedback moves to the one kept, whose last rating and
+        flag (system fields) follow that history instead of being copied from the others."""
+        twin = self.env["res.partner"].create({"name": "Process Client Twin", "is_company": True})
+        Feedback = self.env["crm.client.feedback"].with_user(self.salesman_1)
+        with freeze_time("2026-03-02 10:00:00"):
+            Feedback.create({"partner_id": self.client.id, "rating": "5", "company_id": self.company.id})
+        with freeze_time("2026-03-03 10:00:00"):
+            Feedback.create({"partner_id": twin.id, "rating": "1", "company_id": self.company.id})
+        self.assertEqual((self.client.crm_feedback_alert, twin.crm_feedback_alert), (False, True))
+        self.manager.groups_id |= self.env.ref("base.group_partner_manager")
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.manager).create({})
+        wizard._merge((self.client | twin).ids, self.client, extra_checks=False)
+        self.assertFalse(twin.exists())
+        self.assertEqual(sorted(self.client.crm_feedback_ids.mapped("rating")), ["1", "5"])
+        self.assertEqual(self.client.crm_feedback_rating, "1", "the latest feedback, now the client's")
+        self.assertTrue(self.client.crm_feedback_alert)

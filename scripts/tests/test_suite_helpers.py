@@ -1,5 +1,6 @@
-"""scripts/suite.py hands Odoo a configuration it accepts: config/odoo.conf leaves the db_* options empty
-for the PG* variables, and Odoo refuses an empty ``db_port`` unless a --db_port overrides it."""
+"""Helpers of scripts/suite.py: the configuration handed to Odoo (config/odoo.conf leaves the db_* options
+empty for the PG* variables, and Odoo refuses an empty ``db_port`` unless a --db_port overrides it), and
+how a regenerated ru.po keeps or flags the previous Russian."""
 
 import configparser
 import os
@@ -45,6 +46,30 @@ class TestOdooConf(unittest.TestCase):
             finally:
                 config.options.clear()
                 config.options.update(saved)
+
+
+class TestReconcileTranslations(unittest.TestCase):
+    def catalog(self, *entries):
+        import polib
+
+        catalog = polib.POFile()
+        for msgid, msgstr in entries:
+            catalog.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+        return catalog
+
+    def test_russian_equal_to_english_is_kept(self):
+        catalog = self.catalog(("KPI", ""), ("Telegram", ""), ("New term", ""))
+        review = suite.reconcile_translations(catalog, {(None, "KPI"): "KPI", (None, "Telegram"): "Telegram"})
+        self.assertEqual([e.msgstr for e in catalog], ["KPI", "Telegram", ""])
+        self.assertEqual(review, [])
+
+    def test_russian_carried_to_a_new_english_is_flagged(self):
+        """A record's field is translated by XML id: Odoo exports the old Russian with the new English."""
+        catalog = self.catalog(("Calls in the company's timezone.", "Звонки (UTC)."), ("Same", "То же"))
+        previous = {(None, "Calls (UTC)."): "Звонки (UTC).", (None, "Same"): "То же"}
+        review = suite.reconcile_translations(catalog, previous)
+        self.assertEqual([e.msgid for e in review], ["Calls in the company's timezone."])
+        self.assertEqual([e.msgid for e in catalog.fuzzy_entries()], ["Calls in the company's timezone."])
 
 
 if __name__ == "__main__":
