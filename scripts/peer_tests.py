@@ -9,7 +9,8 @@ its "post tests" for the installed modules; this launcher changes three things:
   the database the users will have), and none while the modules load (Odoo would run the at_install tests of
   each module on a registry that does not have the modules above it yet);
 * ``CRM_PEER_POLICIES=neutral`` sets our policies, before the tests, to the values that leave Odoo's
-  behaviour alone (see ``neutral_policies``); ``defaults`` (or nothing) keeps the database as installed;
+  behaviour alone (see ``neutral_policies``; docs/compatibility.md lists them); ``defaults`` (or
+  nothing) keeps the database as installed;
 * the outcome of each test and the query counts measured by ``assertQueryCount`` are written to the JSON
   file named by ``CRM_PEER_REPORT``: ``selected`` (test ids), ``ran``, ``outcomes`` (tests that did not
   pass, with the first line of the error; a class whose ``setUpClass`` fails is reported once, as
@@ -38,8 +39,14 @@ REPORT = {"policies": POLICIES, "selected": [], "ran": [], "outcomes": {}, "quer
 def neutral_policies(env):
     """Our policies at the values that leave Odoo's own flows alone, for every company, and through
     user-defined defaults for the companies the tests create: lost reason not required, duplicate guard
-    off, no mandatory fields."""
-    values = {"crm_lost_reason_required": False, "crm_duplicate_guard": "off"}
+    off, no First Contact SLA (no activity on new leads), e-mails of known clients create leads as in Odoo,
+    no mandatory fields."""
+    values = {
+        "crm_lost_reason_required": False,
+        "crm_duplicate_guard": "off",
+        "crm_first_contact": False,
+        "crm_intake_email_to_card": False,
+    }
     env["res.company"].with_context(active_test=False).search([]).write(values)
     for fname, value in values.items():
         env["ir.default"].set("res.company", fname, value)

@@ -216,9 +216,13 @@ def check_po_files(results):
     for path in sorted(glob.glob(os.path.join(ADDONS_DIR, "*", "i18n", "*.po*"))):
         try:
             catalog = polib.pofile(path)
-            untranslated = [e.msgid for e in catalog.untranslated_entries()] if path.endswith(".po") else []
+            untranslated = (
+                [e.msgid for e in catalog.untranslated_entries() + catalog.fuzzy_entries()]
+                if path.endswith(".po")
+                else []
+            )
             if untranslated:
-                raise ValueError(f"{len(untranslated)} untranslated, first: {untranslated[0]!r}")
+                raise ValueError(f"{len(untranslated)} untranslated or fuzzy, first: {untranslated[0]!r}")
             passed += 1
         except Exception as exc:  # polib raises OSError/ValueError subclasses
             failed += 1
@@ -493,11 +497,33 @@ def data_dir():
     return path
 
 
+def odoo_conf(source=CONF_FILE, target=None):
+    """config/odoo.conf as Odoo reads it: the options left empty dropped, written to .local/odoo.conf.
+
+    The db_* options are left empty so that the PG* variables apply, but Odoo refuses an empty number
+    (``db_port =``) when no --db_port is given, which is the case when a server answers through the PG*
+    variables or libpq's defaults. Without the option Odoo leaves the port to libpq (PGPORT)."""
+    if not os.path.isfile(source):
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(source)
+    for section in parser.sections():
+        for key, value in list(parser.items(section, raw=True)):
+            if not value.strip():
+                parser.remove_option(section, key)
+    target = target or os.path.join(LOCAL, "odoo.conf")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as fh:
+        parser.write(fh)
+    return target
+
+
 def odoo_command(pg, db, *extra):
     # a launcher file rather than `-m odoo`: Odoo re-executes sys.argv when it restarts itself
     cmd = [sys.executable, os.path.join(ROOT, "scripts", "odoo-bin")]
-    if os.path.isfile(CONF_FILE):
-        cmd += ["-c", CONF_FILE]
+    conf = odoo_conf()
+    if conf:
+        cmd += ["-c", conf]
     return [
         *cmd,
         *pg.odoo_args(),
@@ -1000,11 +1026,44 @@ for addon, pot, po in TARGETS:
 """
 
 
+def previous_translations(path):
+    """{(msgctxt, msgid): msgstr} of an existing .po file (empty when there is none)."""
+    import polib
+
+    if not os.path.isfile(path):
+        return {}
+    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(path) if e.msgstr and not e.obsolete}
+
+
+def reconcile_translations(catalog, previous):
+    """Fix up what Odoo's export loses or carries over; returns the entries to review.
+
+    * Odoo exports no translation for a term whose Russian is the English itself ("KPI", "Telegram",
+      "Zadarma"): the previous ru.po's is kept.
+    * A translated field of a record (a KPI's description, a field's help) is loaded from ru.po by the
+      record's XML id, whatever its English: when the English changed, the old Russian comes back with the
+      new English. Such an entry (an English the previous ru.po did not have, with a Russian) is marked
+      fuzzy: the static checks count it as untranslated until someone checks the Russian and removes the
+      flag."""
+    review = []
+    for entry in catalog:
+        key = (entry.msgctxt, entry.msgid)
+        if not entry.msgstr and previous.get(key):
+            entry.msgstr = previous[key]
+        elif entry.msgstr and previous and key not in previous and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+            review.append(entry)
+    return review
+
+
 def cmd_i18n(args):
     """Regenerate <addon>.pot and ru.po (keeping existing Russian) from a throwaway database."""
     ok, version = odoo_importable()
     if not ok:
         sys.exit(args.no_odoo[0] if args.no_odoo else f"`import odoo` failed ({version})")
+    previous = {
+        addon: previous_translations(os.path.join(ADDONS_DIR, addon, "i18n", "ru.po")) for addon in OUR_ADDONS
+    }
     pg = Postgres()
     pg.ensure()
     db = f"crmsuite_i18n_{os.getpid()}"
@@ -1037,11 +1096,13 @@ def cmd_i18n(args):
     for addon, _pot, po in targets:
         catalog = polib.pofile(po)
         catalog.metadata.update({"Language": "ru", "Plural-Forms": RU_PLURALS})
+        review = reconcile_translations(catalog, previous[addon])
         catalog.save(po)
-        missing = catalog.untranslated_entries()
-        say(f"{addon}: {len(missing)} untranslated entries in i18n/ru.po")
+        missing = catalog.untranslated_entries() + catalog.fuzzy_entries()
+        say(f"{addon}: {len(missing)} untranslated entries in i18n/ru.po ({len(review)} fuzzy to review)")
         for entry in missing:
-            say(f"  msgid {entry.msgid!r}")
+            state = "fuzzy: the English changed, check the Russian" if entry.fuzzy else "untranslated"
+            say(f"  msgid {entry.msgid!r} ({state})")
     return 0
 
 

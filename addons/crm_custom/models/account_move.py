@@ -1,24 +1,22 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "crm.system.fields.mixin"]
 
+    # set by the process only (system=True): set by hand, it would stop the thank-you e-mail and the deal's
+    # move to the Paid Stage; cleared, it would send the e-mail again
     crm_payment_thanked = fields.Boolean(
         string="Thanked for Payment",
         readonly=True,
         copy=False,
+        system=True,
         help="The customer got the thank-you e-mail for paying this invoice (process Thank for the "
         "Payment); it is sent once.",
     )
-
-    def write(self, vals):
-        if "crm_payment_thanked" in vals and not self.env.su:
-            raise UserError(_("Whether the customer was thanked for the payment is set by the process only."))
-        return super().write(vals)
 
     def _crm_deals(self):
         """The opportunities these invoices bill, through their sales orders."""

@@ -9,9 +9,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         """The contacts merged into one are not duplicates of the result (duplicate guard in block mode)."""
         ids = partner_ids.ids if isinstance(partner_ids, models.BaseModel) else list(partner_ids)
-        merging = self.with_context(crm_duplicate_merging_ids=tuple(ids))
-        return super(BasePartnerMergeAutomaticWizard, merging)._merge(
-            partner_ids,
-            dst_partner=dst_partner and dst_partner.with_env(merging.env),
-            extra_checks=extra_checks,
-        )
+        with self.env["res.partner"]._duplicate_merging(ids):
+            return super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+
+    def _update_values(self, src_partners, dst_partner):
+        """The merged contacts' feedback history has moved to the kept one (``_update_foreign_keys``): each
+        one's last rating and unhappy flag (system fields) follow their history again before Odoo copies
+        the other contacts' values into the kept one."""
+        (src_partners | dst_partner)._crm_refresh_feedback()
+        return super()._update_values(src_partners, dst_partner)

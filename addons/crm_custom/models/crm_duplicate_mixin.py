@@ -1,9 +1,13 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 GUARD_MODES = [("off", "Off"), ("warn", "Warn"), ("block", "Block")]
+# transaction cache key (with the model name) of the cards being merged into one, see _duplicate_merging
+MERGING_KEY = "crm_duplicate_merging"
 
 
 class CrmDuplicateMixin(models.AbstractModel):
@@ -144,7 +148,7 @@ class CrmDuplicateMixin(models.AbstractModel):
                 if value:
                     candidates.setdefault((kind, value), set()).add((candidate_id, company_id, entity))
         # the cards being merged into one (lead merge, contact merge) are not duplicates of the result
-        merging = set(self.env.context.get("crm_duplicate_merging_ids") or ())
+        merging = self.env.cr.cache.get((MERGING_KEY, self._name), ())
         matches = {}
         for record in self.filtered("id"):
             company_id = record._duplicate_company().id
@@ -159,6 +163,21 @@ class CrmDuplicateMixin(models.AbstractModel):
                         continue
                     matches.setdefault(record.id, set()).add((kind, value, candidate_id))
         return matches
+
+    @api.model
+    @contextmanager
+    def _duplicate_merging(self, ids):
+        """Within this block, the cards ``ids`` of this model, being merged into one (Odoo's lead merge and
+        contact merge), are not duplicates of each other. Kept on the transaction, not in the context: the
+        context of an RPC call is user input (docs/security.md), and a key there would let a user save any
+        duplicate by naming the card it duplicates."""
+        merging = self.env.cr.cache.setdefault((MERGING_KEY, self._name), set())
+        added = set(ids) - merging
+        merging.update(added)
+        try:
+            yield
+        finally:
+            merging.difference_update(added)
 
     # -- guard -------------------------------------------------------------------------------------
     def _duplicate_guard(self):

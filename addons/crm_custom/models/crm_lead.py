@@ -7,7 +7,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
@@ -18,7 +18,7 @@ DEFER_KEY = "crm_first_contact_deferred"
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "crm.card.mixin"]
+    _inherit = ["crm.lead", "crm.card.mixin", "crm.system.fields.mixin"]
 
     _duplicate_trigger_fields = ("phone", "mobile", "email_from", "partner_id", "company_id", "country_id")
     _duplicate_entity_column = "partner_id"
@@ -87,10 +87,11 @@ class CrmLead(models.Model):
         for lead in self:
             lead.crm_idle_deadline = deadlines.get(lead.id, False)
 
-    # -- lead intake and first contact (set by the system only, see _crm_system_fields) -----------------
+    # -- lead intake and first contact (system=True: set by the system only, docs/security.md) ---------
     intake_source_id = fields.Many2one(
         "crm.lead.intake.source",
         readonly=True,
+        system=True,
         copy=False,
         index="btree_not_null",
         ondelete="set null",
@@ -101,6 +102,7 @@ class CrmLead(models.Model):
     )
     first_contact_deadline = fields.Datetime(
         readonly=True,
+        system=True,
         copy=False,
         index="btree_not_null",
         help="When the salesperson must have contacted the client: the lead's creation plus the company's "
@@ -109,12 +111,14 @@ class CrmLead(models.Model):
     first_contact_date = fields.Datetime(
         string="First Contact",
         readonly=True,
+        system=True,
         copy=False,
         help="First logged call, e-mail or message of a salesperson to the client of this lead.",
     )
     first_contact_hours = fields.Float(
         string="Hours to First Contact",
         readonly=True,
+        system=True,
         copy=False,
         aggregator="avg",
         help="Working hours (the company's working schedule) from the lead's creation to its first contact.",
@@ -123,14 +127,6 @@ class CrmLead(models.Model):
         compute="_compute_first_contact_overdue",
         search="_search_first_contact_overdue",
         help="Not contacted yet and the first-contact deadline has passed.",
-    )
-
-    # fields only the system sets: refused in create/write unless the caller runs in superuser mode
-    _crm_system_fields = (
-        "intake_source_id",
-        "first_contact_deadline",
-        "first_contact_date",
-        "first_contact_hours",
     )
 
     def _compute_first_contact_overdue(self):
@@ -154,22 +150,25 @@ class CrmLead(models.Model):
         return ["!", "&", *overdue]
 
     # -- CRUD --------------------------------------------------------------------------------------
+    def _prepare_create_values(self, vals_list):
+        # the first-contact deadline is the system's own value: added after crm.system.fields.mixin checked
+        # the caller's values, so that the new leads are written with it (no update per batch)
+        return self._first_contact_deadline_vals(super()._prepare_create_values(vals_list))
+
     @api.model_create_multi
     def create(self, vals_list):
-        self._crm_check_system_fields(vals_list)
-        vals_list = self._first_contact_deadline_vals(vals_list)
         leads = super().create(vals_list)
         leads._first_contact_start()
         return leads
 
     def write(self, vals):
-        self._crm_check_system_fields([vals])
         result = super().write(vals)
         if vals.get("company_id"):
             self._check_product_company()
         if vals.get("stage_id") and self.env["crm.stage"].browse(vals["stage_id"]).is_won:
-            # a won deal is no longer idle: its reminder has no reason left
+            # a won deal is no longer idle nor waiting for its first contact: those to-dos have no reason left
             self._crm_close_idle_reminders(remove=True)
+            self._first_contact_stop()
         if vals.get("user_id"):
             pending = self.env.cr.cache.get(DEFER_KEY)
             if pending is None:
@@ -177,18 +176,6 @@ class CrmLead(models.Model):
             else:
                 pending.update(self.ids)
         return result
-
-    def _crm_check_system_fields(self, vals_list):
-        if self.env.su:
-            return
-        forged = {fname for vals in vals_list for fname in vals if fname in self._crm_system_fields}
-        if forged:
-            raise AccessError(
-                _(
-                    "These fields are set by the system and cannot be written: %(fields)s",
-                    fields=", ".join(sorted(self._fields[fname].string for fname in forged)),
-                )
-            )
 
     # not on company_id: Odoo recomputes a lead's company whenever its salesperson or team changes, and the
     # check would read the products of every lead assigned; write() checks a company written explicitly
@@ -225,10 +212,10 @@ class CrmLead(models.Model):
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         """The leads merged into one are not duplicates of the result (duplicate guard in block mode)."""
-        merging = self.with_context(crm_duplicate_merging_ids=tuple(self.ids))
-        return super(CrmLead, merging)._merge_opportunity(
-            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
-        )
+        with self._duplicate_merging(self.ids):
+            return super()._merge_opportunity(
+                user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length
+            )
 
     def _mark_lost_link_url(self):
         """Where the "Mark Lost" link of a lead e-mail leads when this lead cannot be lost without a reason:
@@ -407,7 +394,6 @@ class CrmLead(models.Model):
         team's assignment rules. Known senders never get here (see mail.thread ``message_route``)."""
         values = dict(custom_values or {})
         team = self.env["crm.team"].browse(values.get("team_id")).exists()
-        company = team.company_id or self.env.company
         email_source = self.env.ref("crm_custom.utm_source_email", raise_if_not_found=False)
         values.setdefault("source_id", email_source.id if email_source else False)
         values.setdefault("medium_id", self.env.ref("utm.utm_medium_email").id)
@@ -417,6 +403,8 @@ class CrmLead(models.Model):
             # another company's contact writing to this company's team: the lead stays unlinked (a team
             # shared by all companies keeps Odoo's behaviour: the lead takes the contact and its company)
             values.setdefault("partner_id", False)
+        # the lead's company: the team's, else (a team shared by all companies) the contact's, as in Odoo
+        company = team.company_id or author.company_id or self.env.company
         if team and not values.get("user_id"):
             probe = self.new(
                 {
@@ -430,13 +418,17 @@ class CrmLead(models.Model):
             user = team._crm_intake_assignee(probe)
             if user:
                 values["user_id"] = user.id
+                if not team.company_id:
+                    # Odoo would take the salesperson's current company, not the contact's
+                    values.setdefault("company_id", company.id)
         return super().message_new(msg_dict, custom_values=values)
 
     # -- first contact -----------------------------------------------------------------------------
     @api.model
     def _first_contact_deadline_vals(self, vals_list):
-        """The first-contact deadline of the new leads whose company is given, in their creation values
-        (one computation per company; the others get it right after creation)."""
+        """The first-contact deadline of the new leads whose company is given and has the First Contact
+        SLA on, in their creation values (one computation per company; the others get it right after
+        creation)."""
         now = fields.Datetime.now()
         deadlines, result = {}, []
         for vals in vals_list:
@@ -444,15 +436,18 @@ class CrmLead(models.Model):
             if company_id and vals.get("active", True) and not vals.get("first_contact_deadline"):
                 if company_id not in deadlines:
                     company = self.env["res.company"].browse(company_id)
-                    deadlines[company_id] = company._crm_first_contact_deadline(now)
-                vals = dict(vals, first_contact_deadline=deadlines[company_id])
+                    deadlines[company_id] = company.crm_first_contact and company._crm_first_contact_deadline(
+                        now
+                    )
+                if deadlines[company_id]:
+                    vals = dict(vals, first_contact_deadline=deadlines[company_id])
             result.append(vals)
         return result
 
     def _first_contact_start(self):
-        """New leads: the first-contact deadline from the company's SLA (leads created won or archived have
-        none), and a First Contact activity for the salesperson. One deadline computation per company and
-        one activity creation per batch."""
+        """New leads of the companies with the First Contact SLA on: the first-contact deadline from the
+        company's SLA (leads created won or archived have none), and a First Contact activity for the
+        salesperson. One deadline computation per company and one activity creation per batch."""
         won = self.filtered(lambda lead: lead.first_contact_deadline and lead.stage_id.is_won)
         if won:
             won.sudo().write({"first_contact_deadline": False})
@@ -464,8 +459,18 @@ class CrmLead(models.Model):
             by_company[lead.company_id or self.env.company] |= lead
         now = fields.Datetime.now()
         for company, company_leads in by_company.items():
-            company_leads.sudo().write({"first_contact_deadline": company._crm_first_contact_deadline(now)})
+            if company.crm_first_contact:
+                deadline = company._crm_first_contact_deadline(now)
+                company_leads.sudo().write({"first_contact_deadline": deadline})
         self._first_contact_schedule()
+
+    def _first_contact_stop(self):
+        """Won deals not contacted yet: no longer waiting for a first contact (as a lead created won), their
+        open First Contact activity removed (not done: no contact was recorded)."""
+        waiting = self.filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
+        if waiting:
+            waiting._first_contact_activities().unlink()
+            waiting.sudo().write({"first_contact_deadline": False})
 
     def _first_contact_schedule(self):
         """A First Contact activity for the salesperson of each lead still waiting for it (none when the
@@ -511,17 +516,7 @@ class CrmLead(models.Model):
         activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
         if not activity_type:
             return self.env["mail.activity"]
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        )
+        return self._crm_open_activities(activity_type).sudo()
 
     def _handle_salesmen_assignment(self, user_ids=False, team_id=False):
         """Round-robin assignment writes one subset per salesperson: one activity creation for all."""

@@ -4,9 +4,8 @@ import functools
 import hashlib
 
 from markupsafe import Markup
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import _, api, fields, models, sql_db
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -48,24 +47,7 @@ class CrmLeadIntake(models.AbstractModel):
     _name = "crm.lead.intake"
     _description = "Lead Intake"
 
-    # -- transaction -------------------------------------------------------------------------------
-    @api.model
-    def _intake_read_committed(self):
-        """Run the request's transaction in READ COMMITTED instead of Odoo's REPEATABLE READ.
-
-        Two requests of the same client (or two deliveries of one request) take the same advisory lock
-        (``_intake_lock``); the second waits for the first to commit, and under READ COMMITTED its next
-        statements see the first one's lead and attach to it instead of creating a duplicate (under
-        REPEATABLE READ they would not, the snapshot being older). The request has only read so far, so
-        its transaction is restarted at the new level; the next request on that connection gets Odoo's
-        level again. Test cursors are left as they are (the HttpCase cursor is shared with the test)."""
-        cr = self.env.cr
-        if type(cr) is not sql_db.Cursor or "rollback" in vars(cr):
-            return
-        if cr._cnx.isolation_level != ISOLATION_LEVEL_READ_COMMITTED:
-            cr.rollback()
-            cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-
+    # -- transaction (READ COMMITTED: see crm_custom/transaction.py) --------------------------------
     @api.model
     def _intake_lock(self, company, keys):
         """Serialise the requests of one client: a transaction lock per (company, key), in a fixed order."""

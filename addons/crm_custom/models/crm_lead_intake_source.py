@@ -10,6 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import frozendict
 
+from ..transaction import read_committed
 from .crm_lead_intake import IntakeError
 
 # Accepted fields of a request body: JSON type and longest value (characters, or items for a list).
@@ -45,6 +46,7 @@ class CrmLeadIntakeSource(models.Model):
     """A web form or system that posts leads to ``POST /crm_custom/v1/leads`` with its own key."""
 
     _name = "crm.lead.intake.source"
+    _inherit = ["crm.system.fields.mixin"]
     _description = "Lead Intake Source"
     _check_company_auto = True
     _order = "name, id"
@@ -83,11 +85,13 @@ class CrmLeadIntakeSource(models.Model):
         default=60,
         help="Accepted requests of this source in any 60 seconds; more are refused with 429 and Retry-After.",
     )
-    key_hash = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    # the key is set by "Generate Key" only (system=True: refused to users, docs/security.md)
+    key_hash = fields.Char(groups="base.group_system", copy=False, readonly=True, system=True)
     key_hint = fields.Char(
         string="Key",
         copy=False,
         readonly=True,
+        system=True,
         help="The first characters of the current key, to tell keys apart; the key itself is shown once.",
     )
     endpoint_url = fields.Char(string="Endpoint", compute="_compute_endpoint_url")
@@ -98,9 +102,6 @@ class CrmLeadIntakeSource(models.Model):
     _sql_constraints = [
         ("rate_limit_positive", "CHECK(rate_limit > 0)", "Requests per minute must be positive."),
     ]
-
-    # fields only the system sets: refused in create/write unless the caller runs in superuser mode
-    _crm_system_fields = ("key_hash", "key_hint")
 
     def _compute_endpoint_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -133,13 +134,11 @@ class CrmLeadIntakeSource(models.Model):
     # -- CRUD (the request path keeps each source's configuration in the registry cache) ------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._crm_check_system_fields(vals_list)
         sources = super().create(vals_list)
         self.env.registry.clear_cache()
         return sources
 
     def write(self, vals):
-        self._crm_check_system_fields([vals])
         result = super().write(vals)
         if CONFIG_FIELDS.intersection(vals):
             self.env.registry.clear_cache()
@@ -149,18 +148,6 @@ class CrmLeadIntakeSource(models.Model):
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
-
-    def _crm_check_system_fields(self, vals_list):
-        if self.env.su:
-            return
-        forged = {fname for vals in vals_list for fname in vals if fname in self._crm_system_fields}
-        if forged:
-            raise AccessError(
-                _(
-                    "These fields are set by the system and cannot be written: %(fields)s",
-                    fields=", ".join(sorted(forged)),
-                )
-            )
 
     # -- key -----------------------------------------------------------------------------------------
     @staticmethod
@@ -264,7 +251,7 @@ class CrmLeadIntakeSource(models.Model):
         E.164 phone) goes to its card with an activity; otherwise a new lead is created."""
         self.ensure_one()
         intake = self.env["crm.lead.intake"]
-        intake._intake_read_committed()
+        read_committed(self.env.cr)
         conf = self._intake_config()
         company = self.env["res.company"].browse(conf["company_id"])
         values = self._intake_validate(data, company, conf["country_code"])

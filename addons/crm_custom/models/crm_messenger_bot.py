@@ -10,6 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import frozendict
 
+from ..transaction import read_committed
 from .crm_lead_intake import IntakeError
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ class CrmMessengerBot(models.Model):
     """A company's bot in a messenger (Telegram): clients write to it, their chats become leads."""
 
     _name = "crm.messenger.bot"
+    _inherit = ["crm.system.fields.mixin"]
     _description = "Messenger Bot"
     _check_company_auto = True
     _order = "name, id"
@@ -59,15 +61,15 @@ class CrmMessengerBot(models.Model):
         default=TELEGRAM_API,
         help="Root URL of the Telegram Bot API (a local Bot API server may replace the public one).",
     )
-    webhook_secret = fields.Char(groups="base.group_system", copy=False, readonly=True)
-    webhook_registered = fields.Boolean(readonly=True, copy=False)
-    bot_username = fields.Char(readonly=True, copy=False, help="The bot's @username, as Telegram reports it.")
+    # set by "Connect to Telegram" only (system=True: refused to users, docs/security.md)
+    webhook_secret = fields.Char(groups="base.group_system", copy=False, readonly=True, system=True)
+    webhook_registered = fields.Boolean(readonly=True, copy=False, system=True)
+    bot_username = fields.Char(
+        readonly=True, copy=False, system=True, help="The bot's @username, as Telegram reports it."
+    )
     webhook_url = fields.Char(string="Webhook URL", compute="_compute_webhook_url")
     chat_ids = fields.One2many("crm.messenger.chat", "bot_id", string="Chats")
     chat_count = fields.Integer(string="Chats Count", compute="_compute_chat_count")
-
-    # fields only the system sets: refused in create/write unless the caller runs in superuser mode
-    _crm_system_fields = ("webhook_secret", "webhook_registered", "bot_username")
 
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -84,16 +86,15 @@ class CrmMessengerBot(models.Model):
     # -- CRUD (the webhook keeps each bot's secret in the registry cache) ------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._crm_check_system_fields(vals_list)
         bots = super().create(vals_list)
         self.env.registry.clear_cache()
         return bots
 
     def write(self, vals):
-        self._crm_check_system_fields([vals])
-        if "token" in vals:
-            vals = dict(vals, webhook_registered=False)
         result = super().write(vals)
+        if "token" in vals:
+            # a new token is another bot for Telegram: its webhook must be registered again
+            self.sudo().filtered("webhook_registered").write({"webhook_registered": False})
         self.env.registry.clear_cache()
         return result
 
@@ -101,18 +102,6 @@ class CrmMessengerBot(models.Model):
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
-
-    def _crm_check_system_fields(self, vals_list):
-        if self.env.su:
-            return
-        forged = {fname for vals in vals_list for fname in vals if fname in self._crm_system_fields}
-        if forged:
-            raise AccessError(
-                _(
-                    "These fields are set by the system and cannot be written: %(fields)s",
-                    fields=", ".join(sorted(forged)),
-                )
-            )
 
     # -- webhook authentication ------------------------------------------------------------------------
     @api.model
@@ -242,8 +231,7 @@ class CrmMessengerBot(models.Model):
         message = update.get("message")
         if message is not None and not isinstance(message, dict):
             raise IntakeError("invalid field: message")
-        intake = self.env["crm.lead.intake"]
-        intake._intake_read_committed()
+        read_committed(self.env.cr)
         self.env.cr.execute(
             """
             INSERT INTO crm_messenger_update (bot_id, update_id, create_date)

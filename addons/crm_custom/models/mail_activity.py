@@ -4,12 +4,16 @@ from odoo import api, fields, models
 
 
 class MailActivity(models.Model):
-    _inherit = "mail.activity"
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "crm.system.fields.mixin"]
 
+    # set by the process Stage Tasks only (system=True): a user tagging an activity with a task would stop
+    # the task from being scheduled, or have it removed when the deal moves back
     crm_stage_task_id = fields.Many2one(
         "crm.stage.task",
         string="Stage Task",
         readonly=True,
+        system=True,
         index="btree_not_null",
         ondelete="set null",
         help="The stage task that scheduled this activity (process Stage Tasks).",

@@ -140,6 +140,12 @@ class ResCompany(models.Model):
         return companies
 
     # -- lead intake and first contact ---------------------------------------------------------------
+    crm_first_contact = fields.Boolean(
+        string="First Contact SLA",
+        default=True,
+        help="Every new lead gets a first-contact deadline and a First Contact activity for its salesperson, "
+        "and its first call, e-mail or message is timed. Off: new leads get neither, as in Odoo.",
+    )
     crm_first_contact_sla = fields.Float(
         string="First Contact SLA (working hours)",
         default=1.0,

@@ -58,5 +58,6 @@ class ResConfigSettings(models.TransientModel):
         return action
 
     # -- lead intake -------------------------------------------------------------------------------
+    crm_first_contact = fields.Boolean(related="company_id.crm_first_contact", readonly=False)
     crm_first_contact_sla = fields.Float(related="company_id.crm_first_contact_sla", readonly=False)
     crm_intake_email_to_card = fields.Boolean(related="company_id.crm_intake_email_to_card", readonly=False)

@@ -3,11 +3,9 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .crm_client_feedback import RATINGS
-
-FEEDBACK_FIELDS = {"crm_feedback_rating", "crm_feedback_alert"}
 
 CLIENT_STATUS_HELP = (
     "Active: a posted customer invoice dated within the company's Active Client Period; "
@@ -19,7 +17,7 @@ CLIENT_STATUS_HELP = (
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.card.mixin"]
+    _inherit = ["res.partner", "crm.card.mixin", "crm.system.fields.mixin"]
 
     _duplicate_columns = {
         "phone": ("phone_sanitized", "phone_e164"),
@@ -100,17 +98,19 @@ class ResPartner(models.Model):
     legal_address = fields.Text(string="Legal Address Text", compute="_compute_address_ids")
     actual_address = fields.Text(string="Actual Address Text", compute="_compute_address_ids")
     crm_feedback_ids = fields.One2many("crm.client.feedback", "partner_id", string="Feedback History")
-    # set by the feedback history only (crm.client.feedback), refused to anyone else
+    # set by the feedback history only (crm.client.feedback; system=True: refused to users)
     crm_feedback_rating = fields.Selection(
         RATINGS,
         string="Last Rating",
         readonly=True,
+        system=True,
         copy=False,
         help="The rating of the client's latest feedback.",
     )
     crm_feedback_alert = fields.Boolean(
         string="Unhappy Client",
         readonly=True,
+        system=True,
         copy=False,
         index="btree_not_null",
         help="The client's latest feedback rated us 1 or 2 out of 5.",
@@ -271,16 +271,9 @@ class ResPartner(models.Model):
         action["context"] = {"default_move_type": "out_invoice"}
         return action
 
-    def write(self, vals):
-        if FEEDBACK_FIELDS.intersection(vals) and not self.env.context.get("crm_feedback_refresh"):
-            raise UserError(
-                _("The last rating and the unhappy-client flag come from the feedback history only.")
-            )
-        return super().write(vals)
-
     def _crm_refresh_feedback(self):
         """Last rating and unhappy flag of these clients from their latest feedback (newest date, then id)."""
-        for partner in self.sudo().with_context(crm_feedback_refresh=True):
+        for partner in self.sudo():
             latest = (
                 self.env["crm.client.feedback"]
                 .sudo()

@@ -23,6 +23,7 @@ class SaleOrder(models.Model):
         compute="_compute_crm_delivered_date",
         store=True,
         copy=False,
+        system=True,  # the date the Ask for Feedback process counts from: computed, never written by users
         help="When the last goods of the confirmed order were delivered (every line of goods delivered in "
         "full); empty while something is left to deliver or the order has no goods.",
     )

@@ -92,7 +92,29 @@ def setup_intake(cls):
     )
 
 
-class FakeTelegramServer:
+class LocalHttpServer:
+    """A real HTTP server on 127.0.0.1 for tests, in a thread while its ``with`` block lasts: the fake
+    services the suite talks to (Telegram's Bot API here, a PBX's API in crm_telephony's tests). ``url``
+    is its root."""
+
+    def _listen(self, handler):
+        """Serve ``handler``, a ``BaseHTTPRequestHandler`` class, on a free port (quietly)."""
+        handler.log_message = lambda *args: None
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+class FakeTelegramServer(LocalHttpServer):
     """A real HTTP server on 127.0.0.1 playing Telegram's Bot API in tests.
 
     Every Bot API call is kept in ``calls`` as (method, JSON payload); ``files`` maps a ``file_path`` to the
@@ -132,21 +154,7 @@ class FakeTelegramServer:
                 outer.calls.append((method, json.loads(body or b"{}")))
                 return self._reply(200, {"ok": True, "result": outer.results.get(method, True)})
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        self._listen(Handler)
 
     def methods(self):
         return [method for method, _payload in self.calls]

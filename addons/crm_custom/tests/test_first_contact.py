@@ -124,6 +124,37 @@ class TestFirstContact(TransactionCase):
         self.assertFalse(archived.first_contact_deadline)
         self.assertFalse(won.first_contact_deadline, "not waiting for a first contact")
 
+    def test_sla_switched_off_gives_no_deadline_nor_activity(self):
+        """First Contact SLA off (the neutral value of the peer suites): new leads as in Odoo."""
+        self.company.crm_first_contact = False
+        lead = self.new_leads(FRIDAY_1730, self.alice)
+        later = self.new_leads(FRIDAY_1730, self.env["res.users"])
+        later.user_id = self.bob
+        self.assertFalse(any((lead | later).mapped("first_contact_deadline")))
+        self.assertFalse(self.fc_activities(lead | later))
+        lead.with_user(self.alice).message_post(
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertFalse(lead.first_contact_date, "nothing is timed")
+
+    def test_won_deal_stops_waiting(self):
+        """A deal won before any recorded contact is no longer waiting: its First Contact activity goes
+        (not done: no contact was recorded), as for a lead created won."""
+        lead = self.new_leads(FRIDAY_1730, self.alice, type="opportunity")
+        self.assertEqual(len(self.fc_activities(lead)), 1)
+        lead.action_set_won()
+        self.assertFalse(self.fc_activities(lead))
+        self.assertFalse(lead.first_contact_deadline)
+        self.assertFalse(
+            lead.message_ids.filtered(lambda m: m.mail_activity_type_id == self.first_contact),
+            "removed, not marked done",
+        )
+        contacted = self.new_leads(FRIDAY_1730, self.alice, type="opportunity")
+        contacted._first_contact_register(datetime(2026, 3, 9, 6, 0))
+        contacted.action_set_won()
+        self.assertEqual(contacted.first_contact_date, datetime(2026, 3, 9, 6, 0), "the figure stays")
+        self.assertTrue(contacted.first_contact_deadline)
+
     def test_automation_skip_is_honoured(self):
         with at(self.env, FRIDAY_1730):
             lead = self.Lead.with_context(mail_activity_automation_skip=True).create(

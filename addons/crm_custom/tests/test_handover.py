@@ -136,7 +136,12 @@ class TestHandover(ProcessCommon):
         self.assertEqual(preview[("contact", self.colleague)], 4)
         self.assertEqual(preview[("lead", self.colleague)], 4, "the won deal is history and stays")
         self.assertEqual(preview[("quotation", self.colleague)], 1)
-        self.assertEqual(preview[("activity", self.colleague)], 2)
+        # the call and the to-do, and the First Contact activity of each open lead (the lead intake's first
+        # task); the won deal is not waiting for a first contact any more: it has none
+        first_contacts = (self.client_leads | self.loose_lead)._first_contact_activities()
+        self.assertEqual(len(first_contacts), 4)
+        self.assertFalse(self.won_lead._first_contact_activities())
+        self.assertEqual(preview[("activity", self.colleague)], 2 + 4)
         self.assertEqual(preview[("plan_line", self.colleague)], 1, "only the plan that has not started")
         self.assertEqual(preview[("team_leader", self.colleague)], 1)
         self.assertEqual(wizard.preview_total, sum(preview.values()))
@@ -159,6 +164,7 @@ class TestHandover(ProcessCommon):
         self.assertEqual(self.led_team.user_id, self.colleague)
         self.assertEqual(self.quotation.user_id, self.colleague)
         self.assertEqual(self.activities.user_id, self.colleague)
+        self.assertEqual(first_contacts.user_id, self.colleague, "the First Contact activities follow")
         lines = handover.line_ids.filtered(lambda line: line.kind == "lead")
         self.assertEqual(
             {(line.res_model, line.res_id) for line in lines},
@@ -185,11 +191,9 @@ class TestHandover(ProcessCommon):
         self.assertEqual(
             self.quotation.user_id, self.client_leads[1].user_id, "the quotation follows its deal"
         )
-        self.assertEqual(
-            self.client_leads[0].activity_ids.user_id,
-            self.client_leads[0].user_id,
-            "activities follow their deal",
-        )
+        for lead in self.client_leads | self.loose_lead:
+            self.assertEqual(lead.activity_ids.user_id, lead.user_id, "activities follow their deal")
+            self.assertEqual(len(lead._first_contact_activities()), 1, "one First Contact activity each")
         targets = {user: self._line(self.future_plan, user).target for user in members}
         self.assertEqual(
             targets, {self.member_a: 500.0 + 333.34, self.member_b: 333.33, self.member_c: 333.33}

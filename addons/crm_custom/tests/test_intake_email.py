@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import TransactionCase, tagged
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .intake_common import setup_intake
@@ -264,6 +265,44 @@ class TestEmailIntake(TransactionCase):
         lead = self.leads_after(before)
         self.assertEqual(lead.partner_id, contact)
         self.assertEqual(lead.company_id, other)
+
+    def test_team_shared_by_companies_assigns_a_member_of_the_contacts_company(self):
+        """A team without company whose people work in other companies: the lead keeps the contact's
+        company (Odoo's rule) and goes to a member allowed in it; with none, to nobody (not to a leader of
+        another company: the lead would mix companies), and Odoo's assignment takes it later."""
+        other = self.env["res.company"].create({"name": "Other Branch", "country_id": self.russia.id})
+        contact = self.env["res.partner"].create(
+            {"name": "Branch client", "email": "branch@client.example", "company_id": other.id}
+        )
+        both = new_test_user(
+            self.env,
+            login="intake_both_companies",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | other).ids)],
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Shared team",
+                "company_id": False,
+                "user_id": self.leader.id,
+                "alias_name": "shared",
+                "alias_domain_id": self.company.alias_domain_id.id,
+                "member_ids": [Command.set((self.alice | both).ids)],
+            }
+        )
+        raw = self.plain("branch@client.example", subject="Shared team", msg_id="shared-1@x")
+        before = self.last_lead_id()
+        self.process(raw.replace("To: sales@", "To: shared@"))
+        lead = self.leads_after(before)
+        self.assertEqual((lead.partner_id, lead.company_id, lead.user_id), (contact, other, both))
+        team.member_ids = self.alice
+        raw = self.plain("branch@client.example", subject="Shared again", msg_id="shared-2@x")
+        before = self.last_lead_id()
+        self.process(raw.replace("To: sales@", "To: shared@"))
+        lead = self.leads_after(before)
+        self.assertEqual((lead.partner_id, lead.company_id), (contact, other))
+        self.assertFalse(lead.user_id)
 
     def test_other_companys_client_is_unknown_here(self):
         """The duplicate guard's scope: a partner of another company does not make the sender known."""

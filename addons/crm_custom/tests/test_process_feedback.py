@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
 
 from .process_common import ProcessCommon
@@ -133,12 +133,37 @@ class TestProcessFeedback(ProcessCommon):
         with self.assertRaises(AccessError):
             feedback.with_user(self.salesman_1).unlink()
         self.assertTrue(self.client.crm_feedback_alert)
-        with self.assertRaises(UserError):
-            self.client.with_user(self.salesman_1).write({"crm_feedback_alert": False})
-        with self.assertRaises(UserError):
+        client = self.client.with_user(self.salesman_1)
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            client.write({"crm_feedback_alert": False})
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            # the context of an RPC call is user input: it opens nothing
+            client.with_context(crm_feedback_refresh=True).write({"crm_feedback_alert": False})
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
             self.client.write({"crm_feedback_rating": "5"})
+        self.assertTrue(self.client.crm_feedback_alert)
         feedback.with_user(self.manager).write({"rating": "3"})
         self.assertFalse(self.client.crm_feedback_alert)
         self.assertEqual(self.client.crm_feedback_rating, "3")
         feedback.with_user(self.manager).unlink()
         self.assertFalse(self.client.crm_feedback_rating)
+
+    def test_contact_merge_keeps_the_merged_history(self):
+        """Odoo's contact merge: the merged clients' feedback moves to the one kept, whose last rating and
+        flag (system fields) follow that history instead of being copied from the others."""
+        twin = self.env["res.partner"].create({"name": "Process Client Twin", "is_company": True})
+        Feedback = self.env["crm.client.feedback"].with_user(self.salesman_1)
+        with freeze_time("2026-03-02 10:00:00"):
+            Feedback.create({"partner_id": self.client.id, "rating": "5", "company_id": self.company.id})
+        with freeze_time("2026-03-03 10:00:00"):
+            Feedback.create({"partner_id": twin.id, "rating": "1", "company_id": self.company.id})
+        self.assertEqual((self.client.crm_feedback_alert, twin.crm_feedback_alert), (False, True))
+        # as the accounting user of the fixture (Odoo's merge reads every field of the contacts), not in
+        # superuser mode: the system fields are checked
+        self.assertFalse(self.env.su)
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((self.client | twin).ids, self.client, extra_checks=False)
+        self.assertFalse(twin.exists())
+        self.assertEqual(sorted(self.client.crm_feedback_ids.mapped("rating")), ["1", "5"])
+        self.assertEqual(self.client.crm_feedback_rating, "1", "the latest feedback, now the client's")
+        self.assertTrue(self.client.crm_feedback_alert)

@@ -7,6 +7,7 @@ from odoo.tests import freeze_time, tagged
 from .process_common import ProcessCommon
 
 REMINDER = "crm_custom.mail_activity_type_plan_next_step"
+FIRST_CONTACT = "crm_custom.mail_activity_type_first_contact"
 
 
 @tagged("post_install", "-at_install")
@@ -16,8 +17,14 @@ class TestProcessIdle(ProcessCommon):
 
     def _lead_since(self, since, **kwargs):
         """An opportunity whose creation, conversion and last stage change are ``since`` (the database's
-        clock is not frozen by freezegun)."""
+        clock is not frozen by freezegun), and whose first contact was made then: its First Contact
+        activity, an open activity, is no longer there (see test_open_first_contact_is_planned)."""
         lead = self._lead(**kwargs)
+        lead._first_contact_activities().unlink()
+        lead.sudo().first_contact_date = since
+        return self._backdate(lead, since)
+
+    def _backdate(self, lead, since):
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE crm_lead SET create_date = %s, date_conversion = %s, date_last_stage_update = %s "
@@ -85,6 +92,22 @@ class TestProcessIdle(ProcessCommon):
         lead.action_set_won()
         self.assertFalse(self._activities(lead, REMINDER))
         self.assertFalse(self._done_messages(lead, REMINDER), "removed, not done")
+
+    def test_open_first_contact_is_planned(self):
+        """A new deal's First Contact activity (lead intake) is a planned activity: the deal is not idle
+        while it is open, and counts as idle again from the moment the first contact is done."""
+        with freeze_time("2026-03-02 09:00:00"):
+            self._switch("idle")
+            lead = self._backdate(self._lead(), datetime(2026, 3, 2, 9))
+        self.assertEqual(len(self._activities(lead, FIRST_CONTACT)), 1)
+        self._check("2026-03-20 10:00:00")
+        self.assertFalse(self._activities(lead, REMINDER), "the First Contact activity is planned")
+        with freeze_time("2026-03-20 11:00:00"):
+            self._activities(lead, FIRST_CONTACT).with_user(self.salesman_1).action_feedback("Called")
+        lead.invalidate_recordset(["crm_idle_deadline"])
+        self.assertEqual(str(lead.crm_idle_deadline), "2026-03-27 11:00:00")
+        self._check("2026-03-27 12:00:00")
+        self.assertEqual(len(self._activities(lead, REMINDER)), 1)
 
     def test_other_company_off_and_leads_ignored(self):
         with freeze_time("2026-03-02 09:00:00"):

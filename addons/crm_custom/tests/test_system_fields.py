@@ -121,3 +121,85 @@ class TestContextIsUserInput(TransactionCase):
                 {"name": "Second", "email": "dup@example.com"}
             )
         self.assertEqual(self.env["res.partner"].search_count([("email", "=", "dup@example.com")]), 1)
+
+    def test_merging_cards_is_not_a_context_key(self):
+        """The cards a merge combines are ignored by the duplicate guard while Odoo merges them; a user
+        naming the card they duplicate in the context (as the merge once did) saves nothing."""
+        self.company.crm_duplicate_guard = "block"
+        first = self.Partner.create({"name": "First", "email": "merging@example.com"})
+        with self.assertRaises(ValidationError):
+            self.Partner.with_context(crm_duplicate_merging_ids=(first.id,)).create(
+                {"name": "Second", "email": "merging@example.com"}
+            )
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create({"name": "Lead", "phone": "+7 495 100-22-33"})
+        )
+        with self.assertRaises(ValidationError):
+            self.env["crm.lead"].with_user(self.salesman).with_context(
+                crm_duplicate_merging_ids=(lead.id,)
+            ).create({"name": "Other client's lead", "phone": "+7 495 100-22-33", "partner_id": first.id})
+        self.assertEqual(self.env["res.partner"].search_count([("email", "=", "merging@example.com")]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestProcessAndIntakeSystemFields(TransactionCase):
+    """The system fields of the business processes and the lead intake (crm.system.fields.mixin): what a
+    salesperson could forge to effect through RPC is refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(cls.env, login="sysf_process", groups="sales_team.group_sale_salesman")
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Process deal", "type": "opportunity", "user_id": cls.salesman.id}
+        )
+        cls.stage = cls.env.ref("crm.stage_lead3")
+        cls.task = cls.env["crm.stage.task"].create(
+            {
+                "stage_id": cls.stage.id,
+                "activity_type_id": cls.env.ref("mail.mail_activity_data_todo").id,
+                "summary": "Legal review",
+                "assignee": "salesperson",
+            }
+        )
+
+    def test_activity_cannot_be_tagged_as_a_stage_task(self):
+        """Tagging one's own activity with a stage task would stop the task from being scheduled."""
+        lead = self.lead.with_user(self.salesman)
+        activity = lead.activity_schedule("mail.mail_activity_data_call", user_id=self.salesman.id)
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            activity.write({"crm_stage_task_id": self.task.id})
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=self.salesman.id, crm_stage_task_id=self.task.id
+            )
+        self.assertFalse(self.env["mail.activity"].search([("crm_stage_task_id", "=", self.task.id)]))
+
+    def test_delivered_date_is_the_systems(self):
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create({"partner_id": self.env.user.partner_id.id, "user_id": self.salesman.id})
+        )
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            order.write({"crm_delivered_date": FORGED})
+        self.assertFalse(order.crm_delivered_date)
+
+    def test_first_contact_and_intake_source_are_the_systems(self):
+        lead = self.lead.with_user(self.salesman)
+        source = self.env["crm.lead.intake.source"].create({"name": "Web form"})
+        for vals in (
+            {"first_contact_date": FORGED},
+            {"first_contact_hours": 0.1},
+            {"first_contact_deadline": FORGED},
+            {"intake_source_id": source.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, "set by the system only"):
+                lead.write(vals)
+        with self.assertRaisesRegex(AccessError, "set by the system only"):
+            self.env["crm.lead"].with_user(self.salesman).with_context(
+                default_intake_source_id=source.id
+            ).create({"name": "From a form, allegedly"})
+        self.assertFalse(self.lead.first_contact_date)

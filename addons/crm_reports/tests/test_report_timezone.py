@@ -38,9 +38,12 @@ class TestReportTimezone(TransactionCase):
             cls.lead = Lead.create({"name": "Night lead", **values})
         with at(cls.env, "2026-11-30 20:30:00"):  # 23:30 in Moscow on 30 November
             cls.evening_lead = Lead.create({"name": "Evening lead", **values})
+        # a call reported by the company's PBX (only calls from a PBX or logged by their own user count)
+        pbx = cls.env["crm.pbx"].create({"name": "Moscow PBX", "company_id": cls.moscow.id})
         cls.env["crm.phonecall"].create(
             {
                 "name": "Night call",
+                "pbx_id": pbx.id,
                 "user_id": cls.user.id,
                 "team_id": cls.team.id,
                 "company_id": cls.moscow.id,

@@ -1,13 +1,14 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from ast import literal_eval
 from collections import defaultdict
 
 from markupsafe import Markup
 from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
+
+from odoo.addons.crm_custom.transaction import read_committed
 
 from ..const import PENDING_FLAGS, QUEUE_WHERE, UNANSWERED
 
@@ -46,7 +47,7 @@ class CrmPhonecallEventsJob(models.AbstractModel):
         if commit:
             # the cron committed its progress record just before: only reads are restarted. The
             # locking reads then skip or wait for rows the webhook changes instead of failing.
-            self._pbx_read_committed()
+            read_committed(self.env.cr)
         done = 0
         while done < limit:
             self.env.cr.execute(_QUEUE_TAKE_SQL, (min(batch_size, limit - done),))
@@ -154,26 +155,10 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             "source_id": self.env.ref("crm_telephony.utm_source_phone").id,
             "medium_id": self.env.ref("utm.utm_medium_phone").id,
         }
-        user = self._pbx_assignee(team, leads.new(vals))
-        vals["user_id"] = user.id
+        # the team's assignment rules evaluated on the values; no one when no member qualifies (the
+        # lead waits for the team's assignment, the call's own user is told by the pop-up)
+        vals["user_id"] = team._crm_assignment_member(leads.new(vals)).id
         return leads.create(vals)
-
-    @api.model
-    def _pbx_assignee(self, team, lead):
-        """Salesperson of ``team`` for a new lead, by the team's assignment rules: members not
-        opted out whose assignment domain accepts the lead, fewest leads received in the last
-        24 hours first (the round robin of crm.team), then the lowest member id."""
-        if not team:
-            return self.env["res.users"]
-        candidates = []
-        for member in team.crm_team_member_ids.filtered(lambda m: not m.assignment_optout and m.active):
-            domain = literal_eval(member.assignment_domain or "[]")
-            if domain and not lead.filtered_domain(domain):
-                continue
-            candidates.append((member.lead_day_count, member.id, member.user_id))
-        if not candidates:
-            return self.env["res.users"]
-        return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
     # ----------------------------------------------------------------- pop-up
 

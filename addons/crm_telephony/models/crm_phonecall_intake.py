@@ -1,8 +1,8 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+from odoo import _, api, fields, models
 
-from odoo import _, api, fields, models, sql_db
+from odoo.addons.crm_custom.transaction import read_committed
 
 from ..const import PENDING_FLAGS
 from .crm_pbx import to_e164
@@ -82,9 +82,9 @@ class CrmPhonecallIntake(models.AbstractModel):
         timestamp (naive UTC datetime), talk_seconds, outcome, recording_url, recording_ref.
         The call row is read and locked by one SELECT ... FOR UPDATE (or inserted with its whole
         first state), so duplicated or concurrent deliveries of one call, and the PBX events job,
-        are applied one after the other (see ``_pbx_read_committed``).
+        are applied one after the other (see ``crm_custom/transaction.py``).
         """
-        self._pbx_read_committed()
+        read_committed(self.env.cr)
         conf = pbx._pbx_intake_config()
         self.env.flush_all()  # the intake reads and writes with SQL (nothing to flush in a webhook request)
         if event["event"] == "recording_ready":
@@ -129,27 +129,6 @@ class CrmPhonecallIntake(models.AbstractModel):
         if any(vals.get(flag, row[flag]) for flag in PENDING_FLAGS):
             self._pbx_wake_queue(conf["queue_cron_id"])
         return {"ok": True, "call_id": call_id, "match": self._pbx_match(card, row["lead_created"])}
-
-    @api.model
-    def _pbx_read_committed(self):
-        """Run the transaction in READ COMMITTED instead of Odoo's REPEATABLE READ (the webhook's
-        intake, the PBX events job).
-
-        The intake locks the call's row; when the PBX events job or another delivery of the same call
-        holds that lock, the intake waits. Under REPEATABLE READ the wait would end in a
-        serialization failure (the row changed after the transaction's snapshot) and Odoo would replay
-        the whole request after a random pause of up to 2 seconds; under READ COMMITTED the locking
-        read returns the row as just committed and the event is merged into it. The request has only
-        read so far (its token, the PBX's configuration), so its transaction is restarted at the new
-        level; the next request on that connection gets Odoo's level again. Test cursors are left
-        as they are: the TestCursor an HttpCase shares with its server, and the TransactionCase
-        cursor, whose rollback the test framework replaces on the instance."""
-        cr = self.env.cr
-        if type(cr) is not sql_db.Cursor or "rollback" in vars(cr):
-            return
-        if cr._cnx.isolation_level != ISOLATION_LEVEL_READ_COMMITTED:
-            cr.rollback()
-            cr._cnx.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
 
     @api.model
     def _pbx_lock_row(self, conf, external_id):

@@ -1,13 +1,14 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from odoo.tests import new_test_user
 
+from odoo.addons.crm_custom.tests.intake_common import LocalHttpServer
 
-class FakePbxServer:
+
+class FakePbxServer(LocalHttpServer):
     """A real HTTP server on 127.0.0.1 playing the PBX's API in tests.
 
     ``routes`` maps (method, path) to (status, content_type, body), or to a function that answers itself
@@ -43,21 +44,7 @@ class FakePbxServer:
 
             do_GET = do_POST = _serve
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        self._listen(Handler)
 
 
 def setup_telephony(cls):

@@ -170,3 +170,36 @@ class TestKpiCalls(TransactionCase):
         with self.assertRaises(AccessError):
             self.kpis["calls_in"].with_user(self.anna).write({"weight": 5})
         self.assertEqual(self.kpis["calls_in"].weight, 1)
+
+    def test_upgrade_reloads_the_final_definitions(self):
+        """The migration to 18.0.1.1.0 reloads the KPI descriptions (noupdate data) in English and Russian:
+        what a new install has, i.e. the definitions of docs/metrics.md with both the company's timezone
+        and the calls that count (from a PBX or logged by their own user)."""
+        kpis = self.env["crm.kpi"].search([("code", "in", list(self.kpis))])
+        kpis |= self.env["crm.kpi"].search([("code", "in", ("deals_won", "meetings", "leads_new"))])
+
+        def texts(kpi):
+            return (
+                kpi.with_context(lang="en_US").description,
+                kpi.with_context(lang="ru_RU").description,
+            )
+
+        installed = {kpi: texts(kpi) for kpi in kpis}
+        for kpi in kpis:
+            kpi.with_context(lang="en_US").description = "A definition of an older version"
+            kpi.update_field_translations("description", {"ru_RU": "Определение прежней версии"})
+        for module in ("crm_custom", "crm_telephony"):
+            self.env["crm.kpi"]._reload_descriptions(module)
+        for kpi in kpis:
+            with self.subTest(kpi=kpi.code):
+                self.assertEqual(texts(kpi), installed[kpi])
+                english, russian = texts(kpi)
+                self.assertIn("company's timezone", english)
+                self.assertIn("часовом поясе компании", russian)
+                self.assertNotEqual(english, russian, "translated")
+        for code in self.kpis:
+            english, russian = texts(self.kpis[code])
+            self.assertIn(
+                "Only calls reported by a PBX, or logged by hand by their own user, count.", english
+            )
+            self.assertIn("АТС", russian)
