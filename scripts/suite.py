@@ -983,7 +983,8 @@ def serve(pg, args):
 def backup_command(pg, *argv):
     """scripts/backup.py with this checkout's PostgreSQL, addons and data dir."""
     script = os.path.join(ROOT, "scripts", "backup.py")
-    conf = ["-c", CONF_FILE] if os.path.isfile(CONF_FILE) else []
+    conf_file = odoo_conf()
+    conf = ["-c", conf_file] if conf_file else []
     paths = [f"--addons-path={addons_path()}", f"--data-dir={data_dir()}"]
     return [sys.executable, script, *conf, *pg.odoo_args(), *paths, *argv]
 
