@@ -186,6 +186,8 @@ class CrmReportXlsx(models.AbstractModel):
             label = self._group_name(group_value)
             if wizard.report_type == "plan" and wizard.group_by == "user_id" and not group_value:
                 label = _("Unassigned remainder")
+            if wizard.report_type == "channel" and not group_value:
+                label = self._channel_none_label(wizard.group_by) or label
             sheet.write_string(row, 0, label, formats["text"])
             self._write_measures(sheet, row, values, fields_, formats, extra)
             row += 1
@@ -198,6 +200,14 @@ class CrmReportXlsx(models.AbstractModel):
         row = total_row + 20 if groups else total_row + 2
         row = self._summary_tables(workbook, sheet, formats, wizard, model, domain, row)
         return row
+
+    def _channel_none_label(self, group_by):
+        """The group of the channel report's rows without a source (medium, campaign): named as such."""
+        return {
+            "source_id": _("No source"),
+            "medium_id": _("No medium"),
+            "campaign_id": _("No campaign"),
+        }.get(group_by)
 
     def _summary_extra_columns(self, wizard):
         """Ratios computed from the group's sums (a ratio of sums, not an average of ratios)."""
@@ -223,7 +233,10 @@ class CrmReportXlsx(models.AbstractModel):
         for col, (field, value) in enumerate(zip(fields_, values, strict=True), start=1):
             kind = self._kind(field)
             fmt = self._total_format(workbook, formats, kind, grand=True) if workbook else formats[kind]
-            sheet.write_number(row, col, float(value or 0.0), fmt)
+            if value is False:  # a ratio with nothing to divide by: an empty cell, not a 0
+                sheet.write_blank(row, col, None, fmt)
+            else:
+                sheet.write_number(row, col, float(value or 0.0), fmt)
             by_name[field.name] = float(value or 0.0)
         for col, (_label, func) in enumerate(extra, start=len(fields_) + 1):
             fmt = (
