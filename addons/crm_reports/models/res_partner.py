@@ -1,12 +1,15 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .report_help import HELP
+
+_logger = logging.getLogger(__name__)
 
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 # shares of the revenue that the A clients, then the A and B clients, make up
@@ -27,21 +30,22 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("crm_abc_class") for vals in vals_list):
-            self._crm_abc_refuse()
+        if not self.env.su:
+            for vals in vals_list:
+                self._crm_abc_drop(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        # the class is computed from the books: a user's RPC call cannot set it
         if "crm_abc_class" in vals and not self.env.su:
-            if any(partner.crm_abc_class != (vals["crm_abc_class"] or False) for partner in self):
-                self._crm_abc_refuse()
+            vals = dict(vals)
+            self._crm_abc_drop(vals)
         return super().write(vals)
 
-    def _crm_abc_refuse(self):
-        raise AccessError(
-            _("The ABC class of a client is computed from the invoices; it cannot be set by hand.")
-        )
+    def _crm_abc_drop(self, vals):
+        """The class is computed from the books: what a user's call gives for it is left out (Odoo's partner
+        merge copies every stored field to the merged partner, which must still work)."""
+        if vals.pop("crm_abc_class", None):
+            _logger.info("User %s: the ABC class is set by the nightly job only, value ignored", self.env.uid)
 
     # ------------------------------------------------------------------ ABC analysis
 

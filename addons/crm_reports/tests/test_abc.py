@@ -3,7 +3,6 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -113,13 +112,26 @@ class TestAbcAnalysis(ReportsCommon):
         self.assertFalse(any(self._classes(self.company).values()))
         self.assertTrue(self.clients[4].with_company(self.company_2).crm_abc_class is False)
 
+    @freeze_time("2026-03-16 12:00:00")
     def test_never_set_by_hand(self):
-        client = self.clients[0]
+        """What a user's call gives for the class is ignored, whoever the user; merging clients still works
+        (Odoo's merge copies every stored field) and the class is the nightly job's."""
+        self.env["res.partner"]._crm_abc_compute(self.company)
+        p1, p2, p3, *_rest = self.clients
         for user in (self.salesman_1, self.manager, self.env.user):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
-                client.with_user(user).write({"crm_abc_class": "a"})
-        with self.assertRaises(AccessError):
-            self.env["res.partner"].with_user(self.manager).create({"name": "Fake A", "crm_abc_class": "a"})
+            with self.subTest(user=user.login):
+                p3.with_user(user).with_company(self.company).write({"crm_abc_class": "a", "ref": user.login})
+                self.assertEqual(p3.with_company(self.company).crm_abc_class, "b")
+                self.assertEqual(p3.ref, user.login, "the rest of the write applies")
+        Partner = self.env["res.partner"].with_user(self.manager)
+        fake = Partner.create({"name": "Fake A", "crm_abc_class": "a"})
+        self.assertFalse(fake.with_company(self.company).crm_abc_class)
+        classed = self.env["res.partner"].create({"name": "Classed"})
+        classed.sudo().with_company(self.company).crm_abc_class = "a"  # as the job writes it
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((classed | fake).ids, fake)
+        self.assertFalse(classed.exists(), "merged")
+        self.assertTrue(fake.exists())
 
     def test_settings_button(self):
         settings = (
