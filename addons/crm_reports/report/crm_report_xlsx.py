@@ -177,6 +177,8 @@ class CrmReportXlsx(models.AbstractModel):
         for col, field in enumerate(fields_, start=1):
             sheet.write_string(header_row, col, field._description_string(self.env), formats["header"])
         extra = self._summary_extra_columns(wizard)
+        # ratio measures (crm.report.ratio.mixin) with nothing to divide by: empty cells
+        ratios = set(model._ratio_measures()) if hasattr(model, "_ratio_measures") else set()
         for col, (label, _func) in enumerate(extra, start=len(fields_) + 1):
             sheet.write_string(header_row, col, label, formats["header"])
         sheet.freeze_panes(header_row + 1, 1)
@@ -189,11 +191,11 @@ class CrmReportXlsx(models.AbstractModel):
             if wizard.report_type == "channel" and not group_value:
                 label = self._channel_none_label(wizard.group_by) or label
             sheet.write_string(row, 0, label, formats["text"])
-            self._write_measures(sheet, row, values, fields_, formats, extra)
+            self._write_measures(sheet, row, values, fields_, formats, extra, ratios=ratios)
             row += 1
         last = row - 1
         sheet.write_string(row, 0, _("Total"), formats["grand_label"])
-        self._write_measures(sheet, row, grand, fields_, formats, extra, workbook=workbook)
+        self._write_measures(sheet, row, grand, fields_, formats, extra, workbook=workbook, ratios=ratios)
         total_row = row
         if groups:
             self._chart(workbook, sheet, spec, measures, fields_, header_row, first, last, total_row + 2)
@@ -228,12 +230,12 @@ class CrmReportXlsx(models.AbstractModel):
             ]
         return []
 
-    def _write_measures(self, sheet, row, values, fields_, formats, extra, workbook=None):
+    def _write_measures(self, sheet, row, values, fields_, formats, extra, workbook=None, ratios=()):
         by_name = {}
         for col, (field, value) in enumerate(zip(fields_, values, strict=True), start=1):
             kind = self._kind(field)
             fmt = self._total_format(workbook, formats, kind, grand=True) if workbook else formats[kind]
-            if value is False:  # a ratio with nothing to divide by: an empty cell, not a 0
+            if value is False and field.name in ratios:  # nothing to divide by: an empty cell, not a 0
                 sheet.write_blank(row, col, None, fmt)
             else:
                 sheet.write_number(row, col, float(value or 0.0), fmt)
