@@ -1,7 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ReportsCommon
@@ -194,3 +194,36 @@ class TestCrossSell(ReportsCommon):
         self.assertEqual(cells[(self.toners, self.wholesale)], (1, 70.0))
         [[clients]] = report._read_group(domain, [], ["client_count:count_distinct"])
         self.assertEqual(clients, 5, "only_a, both, b_elsewhere, returned and only_b, once each")
+
+    def test_matrix_and_list_access(self):
+        """The matrix has the sales report's rules: a salesperson reads the rows of their own invoices, a
+        team leader those of the team, another team's salesperson none; a user without sales rights is
+        refused the matrix and the list, a salesperson the other company's rows."""
+        domain = [("date", ">=", "2026-03-01"), ("date", "<=", "2026-03-31")]
+        report = self.env["crm.report.cross.sell"]
+        [[everyone]] = report._read_group(domain, [], ["client_count:count_distinct"])
+        for user, clients in (
+            (self.salesman_1, 5),
+            (self.leader, 5),
+            (self.salesman_2, 0),
+            (self.outsider, 0),
+        ):
+            with self.subTest(user=user.login):
+                [[seen]] = report.with_user(user)._read_group(domain, [], ["client_count:count_distinct"])
+                self.assertEqual(seen, clients)
+        self.assertEqual(everyone, 6, "the printer bought in the other company too (superuser, no rule)")
+        [[other_company]] = report.with_user(self.company_2_user)._read_group(
+            domain, [], ["client_count:count_distinct"]
+        )
+        self.assertEqual(other_company, 2, "the other company's buyers only")
+        no_sales = self._user("cross_sell_no_sales", "base.group_user")
+        with self.assertRaises(AccessError):
+            report.with_user(no_sales).search([])
+        with self.assertRaises(AccessError):
+            self.env["crm.cross.sell"].with_user(no_sales).create(
+                {"a_categ_id": self.printers.id, "b_product_id": self.toner.id}
+            )
+        mine = self._wizard(self.company, user=self.salesman_1)
+        mine.action_find_clients()
+        with self.assertRaises(AccessError):
+            mine.line_ids.with_user(self.salesman_2).read(["revenue"])
