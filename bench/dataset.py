@@ -126,6 +126,9 @@ def vacuum(pg, db, tables=None):
         "account_move",
         "account_move_line",
         "crm_phonecall",
+        "sale_order",
+        "sale_order_line",
+        "sale_order_line_invoice_rel",
     )
     with contextlib.closing(pg.connect(db)) as conn:
         conn.autocommit = True
@@ -791,6 +794,130 @@ class Dataset:
         cr.execute("ANALYZE account_move; ANALYZE account_move_line")
         return rows
 
+    # ------------------------------------------------------------------ sale orders and marketing spend
+
+    def orders(self, *, share=60):
+        """Sale orders linking won opportunities to the generated invoices (what sale_crm and sale leave).
+
+        For ``share`` percent of the generated customer invoices and credit notes not linked yet: a confirmed
+        sale order of a won generated opportunity of the same company (with the opportunity's utm source,
+        medium and campaign, as sale_crm passes them), one order line per product line of the document,
+        each invoice line linked to its order line (``sale_order_line_invoice_rel``, as invoicing an order
+        and reversing its invoice leave them). Needs :meth:`leads` and :meth:`invoices` first. Returns the
+        number of orders.
+        """
+        return self._timed("sale orders of won opportunities", self._orders, share)
+
+    def _orders(self, share):
+        cr = self.cr
+        cr.execute("DROP TABLE IF EXISTS bench_won; DROP TABLE IF EXISTS bench_order_plan")
+        cr.execute(
+            f"""
+            CREATE UNLOGGED TABLE bench_won AS
+            SELECT l.id, l.company_id, l.source_id, l.medium_id, l.campaign_id,
+                   row_number() OVER (PARTITION BY l.company_id ORDER BY l.id) AS rn,
+                   COUNT(*) OVER (PARTITION BY l.company_id) AS n
+              FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+             WHERE l.name LIKE '{PREFIX} lead %%' AND l.type = 'opportunity' AND l.active AND s.is_won
+            """  # noqa: S608 - SQL fragments of this module
+        )
+        cr.execute("CREATE INDEX ON bench_won (company_id, rn)")
+        cr.execute(
+            f"""
+            CREATE UNLOGGED TABLE bench_order_plan AS
+            SELECT m.id AS move_id, nextval('sale_order_id_seq') AS order_id, m.company_id, m.partner_id,
+                   m.invoice_user_id AS user_id, m.team_id, m.invoice_date, m.currency_id, w.id AS opportunity_id,
+                   w.source_id, w.medium_id, w.campaign_id
+              FROM account_move m
+              JOIN (SELECT company_id, MAX(n) AS n FROM bench_won GROUP BY company_id) c
+                ON c.company_id = m.company_id
+              JOIN bench_won w ON w.company_id = m.company_id AND w.rn = 1 + mod({h("opp", "m.id")}, c.n)
+             WHERE m.move_type IN ('out_invoice', 'out_refund') AND m.partner_id IS NOT NULL
+               AND mod({h("ord", "m.id")}, 100) < %(share)s
+               AND m.id IN (SELECT l.move_id FROM account_move_line l WHERE l.name = '{PREFIX} line')
+               AND NOT EXISTS (
+                    SELECT 1 FROM account_move_line l
+                      JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = l.id
+                     WHERE l.move_id = m.id)
+            """,  # noqa: S608 - SQL fragments of this module
+            {"share": share},
+        )
+        cr.execute(
+            f"""
+            INSERT INTO sale_order (id, name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
+                                    currency_id, date_order, state, user_id, team_id, opportunity_id, source_id,
+                                    medium_id, campaign_id, invoice_status, create_date, write_date, create_uid,
+                                    write_uid)
+            SELECT p.order_id, '{PREFIX}-SO' || p.order_id, p.partner_id, p.partner_id, p.partner_id, p.company_id,
+                   p.currency_id, p.invoice_date, 'sale', p.user_id, p.team_id, p.opportunity_id, p.source_id,
+                   p.medium_id, p.campaign_id, 'invoiced', p.invoice_date, p.invoice_date, 1, 1
+              FROM bench_order_plan p
+            """  # noqa: S608 - SQL fragments of this module
+        )
+        rows = cr.rowcount
+        cr.execute(
+            f"""
+            WITH lines AS (
+                SELECT nextval('sale_order_line_id_seq') AS id, l.id AS invoice_line_id, p.order_id, p.company_id,
+                       p.currency_id, p.invoice_date, l.product_id, l.product_uom_id, l.quantity, l.price_unit
+                  FROM bench_order_plan p
+                  JOIN account_move_line l ON l.move_id = p.move_id AND l.display_type = 'product'
+            ),
+            inserted AS (
+                INSERT INTO sale_order_line (id, order_id, sequence, name, product_id, product_uom, product_uom_qty,
+                                             qty_invoiced, price_unit, customer_lead, company_id, currency_id,
+                                             state, invoice_status, create_date, write_date, create_uid,
+                                             write_uid)
+                SELECT id, order_id, 10, '{PREFIX} order line', product_id, product_uom_id, quantity, quantity,
+                       price_unit, 0, company_id, currency_id, 'sale', 'invoiced', invoice_date, invoice_date, 1, 1
+                  FROM lines
+                RETURNING id
+            )
+            INSERT INTO sale_order_line_invoice_rel (invoice_line_id, order_line_id)
+            SELECT invoice_line_id, id FROM lines
+            """  # noqa: S608 - SQL fragments of this module
+        )
+        self.log(f"  {cr.rowcount:,} invoice lines linked to order lines")
+        cr.execute("DROP TABLE bench_won; DROP TABLE bench_order_plan")
+        cr.execute("ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE sale_order_line_invoice_rel")
+        return rows
+
+    def marketing_costs(self, *, amount_min=1000, amount_max=50000):
+        """A marketing spend per company, month of the period and utm source x medium x campaign of
+        :meth:`setup` (the channels of the generated leads), ``amount_min`` to ``amount_max`` in the company
+        currency. Needs crm_reports. Returns the number of rows."""
+        return self._timed("marketing spend", self._marketing_costs, amount_min, amount_max)
+
+    def _marketing_costs(self, amount_min, amount_max):
+        cr = self.cr
+        cr.execute(
+            f"""
+            INSERT INTO crm_marketing_cost (company_id, date, source_id, medium_id, campaign_id, amount, note,
+                                            create_date, write_date, create_uid, write_uid)
+            SELECT c.id, m.month::date, s.id, md.id, cp.id,
+                   %(low)s + mod({h("cost", "c.id * 1000000 + s.id * 10000 + md.id * 100 + cp.id + extract(epoch from m.month)::bigint")}, %(span)s),
+                   '{PREFIX} spend', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', 1, 1
+              FROM unnest(%(companies)s::int[]) AS c(id)
+             CROSS JOIN generate_series(%(start)s::date, %(end)s::date, interval '1 month') AS m(month)
+             CROSS JOIN unnest(%(sources)s::int[]) AS s(id)
+             CROSS JOIN unnest(%(mediums)s::int[]) AS md(id)
+             CROSS JOIN unnest(%(campaigns)s::int[]) AS cp(id)
+            """,  # noqa: S608 - SQL fragments of this module
+            {
+                "low": amount_min,
+                "span": max(amount_max - amount_min, 1),
+                "companies": self.companies.ids,
+                "start": self.start,
+                "end": self.end.replace(day=1),
+                "sources": self.sources.ids,
+                "mediums": self.mediums.ids,
+                "campaigns": self.campaigns.ids,
+            },
+        )
+        rows = cr.rowcount
+        cr.execute("ANALYZE crm_marketing_cost")
+        return rows
+
     # ------------------------------------------------------------------ calls
 
     def calls(self, count, *, inbound_share=60, answered_share=75, cancel_share=1):
@@ -878,6 +1005,15 @@ def main():
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--invoice-lines", type=int, default=2_000_000)
     parser.add_argument("--calls", type=int, default=3_000_000)
+    parser.add_argument(
+        "--orders-share",
+        type=int,
+        default=0,
+        help="percent of the customer invoices given a sale order of a won opportunity (0: none)",
+    )
+    parser.add_argument(
+        "--marketing-costs", action="store_true", help="a year of marketing spend per channel"
+    )
     parser.add_argument("--drop", action="store_true", help="start from a fresh database")
     args = parser.parse_args()
     pg = postgres()
@@ -893,6 +1029,10 @@ def main():
             ):
                 if count:
                     getattr(ds, what)(count)
+            if args.orders_share:
+                ds.orders(share=args.orders_share)
+            if args.marketing_costs:
+                ds.marketing_costs()
         vacuum(pg, args.db)
     finally:
         pg.stop()

@@ -13,6 +13,8 @@ REPORTS = (
     "crm.report.sales",
     "crm.report.activity",
     "crm.report.plan.fact",
+    "crm.report.channel",
+    "crm.report.cross.sell",
 )
 
 
@@ -43,3 +45,15 @@ class TestReportMetricsDoc(TransactionCase):
 
     def test_reporting_timezone_is_documented(self):
         self.assertIn("res.company.crm_tz", self.doc)
+
+    def test_marketing_and_client_analytics_help_is_the_doc(self):
+        """Marketing spend, the ABC class and the call-tracking numbers: their help is docs/metrics.md's."""
+        fields_by_model = {
+            "crm.marketing.cost": ["date", "amount"],
+            "res.partner": ["crm_abc_class"],
+            "crm.kpi": ["is_ratio", "lower_is_better"],
+        }
+        for model, names in fields_by_model.items():
+            for name in names:
+                help_text = self.env[model]._fields[name].help
+                self.assertIn(f"| {help_text} |", self.doc, f"{model}.{name}")

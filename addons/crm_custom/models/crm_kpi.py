@@ -14,6 +14,14 @@ from odoo.tools.translate import PoFileReader
 REVENUE_MOVE_TYPES = ("out_invoice", "out_refund")
 # An invoice settled by its credit note is "reversed" while the credit note is "paid": both count, net zero.
 PAID_STATES = ("paid", "in_payment", "reversed")
+# The sales ratios: KPI code -> (numerator, denominator, factor), each part a ``_aggregate_<code>`` of this
+# model. A ratio is never summed nor averaged: over any set of records (a plan line's, a report group's) it is
+# factor * SUM(numerator) / SUM(denominator) of that set, and nothing (0) when the denominator is 0.
+RATIOS = {
+    "conversion_rate": ("deals_won", "deals_closed", 100.0),
+    "avg_deal_size": ("won_revenue", "deals_won", 1.0),
+    "avg_sales_cycle": ("won_cycle_days", "deals_won", 1.0),
+}
 
 
 class CrmKpi(models.Model):
@@ -38,9 +46,26 @@ class CrmKpi(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     unit = fields.Selection(
-        [("money", "Money"), ("count", "Count"), ("seconds", "Seconds")],
+        [
+            ("money", "Money"),
+            ("count", "Count"),
+            ("seconds", "Seconds"),
+            ("percent", "Percent"),
+            ("days", "Days"),
+        ],
         required=True,
         default="count",
+    )
+    is_ratio = fields.Boolean(
+        string="Ratio",
+        compute="_compute_is_ratio",
+        store=True,
+        help="A ratio of two sums (conversion rate, average deal size, average sales cycle): the team line "
+        "computes it from the team's records, and it is never added up across lines.",
+    )
+    lower_is_better = fields.Boolean(
+        help="Achievement is target divided by actual (e.g. a sales cycle of 20 days against a target of "
+        "30 days is 150 %); 0 while the actual is 0.",
     )
     compute_method = fields.Char(
         required=True,
@@ -63,6 +88,11 @@ class CrmKpi(models.Model):
         ("code_unique", "unique(code)", "A KPI with this code already exists."),
         ("weight_positive", "check(weight >= 0)", "The weight of a KPI cannot be negative."),
     ]
+
+    @api.depends("code")
+    def _compute_is_ratio(self):
+        for kpi in self:
+            kpi.is_ratio = kpi.code in RATIOS
 
     @api.constrains("compute_method")
     def _check_compute_method(self):
@@ -123,6 +153,13 @@ class CrmKpi(models.Model):
         its team. Only the rows inside the key's period count.
         """
         aggregate = aggregate_sql if isinstance(aggregate_sql, SQL) else SQL(aggregate_sql, *params)
+        sums = self._query_sums(keys, aggregate, ["value"])
+        return {key: values[0] for key, values in sums.items()}
+
+    def _query_sums(self, keys, aggregate, columns):
+        """``{key: (sum of each of columns)}`` of the rows of ``aggregate`` (SQL rows with ``user_id``,
+        ``team_id``, ``day`` and ``columns``) that match each key, as :meth:`_query_actuals` matches them."""
+        sums = SQL(", ").join(SQL("SUM(agg.%s)", SQL.identifier(column)) for column in columns)
         query = SQL(
             """
             WITH keys AS (
@@ -130,12 +167,12 @@ class CrmKpi(models.Model):
                     AS k(user_id, team_id, date_from, date_to)
             ),
             agg AS (%s)
-            SELECT k.user_id, k.team_id, k.date_from, k.date_to, SUM(agg.value)
+            SELECT k.user_id, k.team_id, k.date_from, k.date_to, %s
               FROM keys k JOIN agg ON agg.user_id = k.user_id
              WHERE k.user_id IS NOT NULL AND agg.day BETWEEN k.date_from AND k.date_to
              GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT k.user_id, k.team_id, k.date_from, k.date_to, SUM(agg.value)
+            SELECT k.user_id, k.team_id, k.date_from, k.date_to, %s
               FROM keys k JOIN agg ON agg.team_id = k.team_id
              WHERE k.user_id IS NULL AND agg.day BETWEEN k.date_from AND k.date_to
              GROUP BY 1, 2, 3, 4
@@ -145,14 +182,16 @@ class CrmKpi(models.Model):
             [key[2] for key in keys],
             [key[3] for key in keys],
             aggregate,
+            sums,
+            sums,
         )
         # JIT compilation costs more than it saves on these one-pass aggregates (0.1-0.3 s per query measured
         # in bench/); SET LOCAL ends with the transaction.
         self.env.cr.execute("SET LOCAL jit = off")
         self.env.cr.execute(query)
         return {
-            (user or False, team or False, date_from, date_to): float(value or 0.0)
-            for user, team, date_from, date_to, value in self.env.cr.fetchall()
+            (user or False, team or False, date_from, date_to): tuple(float(value or 0.0) for value in values)
+            for user, team, date_from, date_to, *values in self.env.cr.fetchall()
         }
 
     @api.model
@@ -163,6 +202,29 @@ class CrmKpi(models.Model):
         """Actuals of the keys from an aggregate method (see :meth:`_aggregate`), in one query."""
         date_from, date_to = self._key_bounds(keys)
         return self._query_actuals(keys, aggregate_method(company, date_from, date_to))
+
+    @api.model
+    def _ratio_parts(self):
+        """The sales ratios: ``{code: (numerator code, denominator code, factor)}`` (``RATIOS``)."""
+        return RATIOS
+
+    def _ratio_actuals(self, keys, company, code):
+        """Actuals of the ratio KPI ``code`` for the keys: both parts summed over each key's records in one
+        query (the parts side by side, ``_aggregate_several``), then divided; 0 without a denominator."""
+        numerator, denominator, factor = self._ratio_parts()[code]
+        date_from, date_to = self._key_bounds(keys)
+        aggregate = self._aggregate_several([numerator, denominator], company, date_from, date_to)
+        sums = self._query_sums(keys, aggregate, [numerator, denominator])
+        return {
+            key: factor * num / den if den else 0.0
+            for key, (num, den) in ((key, sums.get(key, (0.0, 0.0))) for key in keys)
+        }
+
+    @api.model
+    def _ratio_value(self, code, numerator, denominator):
+        """The ratio ``code`` of two sums (the same arithmetic everywhere: plan lines, reports)."""
+        factor = self._ratio_parts()[code][2]
+        return factor * numerator / denominator if denominator else 0.0
 
     # ------------------------------------------------------------------ aggregates (the definitions)
 
@@ -367,6 +429,109 @@ class CrmKpi(models.Model):
             self._period_filter(SQL("l.create_date"), SQL("cmp.crm_tz"), date_from, date_to),
         )
 
+    @api.model
+    def _won_deals_sql(self, companies, date_from=None, date_to=None):
+        """SQL rows ``(id, company_id, user_id, team_id, day, created_day)`` of the won opportunities of the
+        companies (in a won stage, active) whose closing day falls in the period (the Deals Won KPI's)."""
+        self.env["crm.lead"].flush_model()
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT l.id, l.company_id, l.user_id, l.team_id, %s AS day, %s AS created_day
+              FROM crm_lead l
+              JOIN crm_stage s ON s.id = l.stage_id
+              JOIN res_company cmp ON cmp.id = l.company_id
+             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.active AND s.is_won
+               AND %s
+            """,
+            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
+            self._local_day(SQL("l.create_date"), SQL("cmp.crm_tz")),
+            tuple(companies.ids),
+            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
+        )
+
+    @api.model
+    def _deal_invoice_lines(self, deals=None, one_deal_per_line=False):
+        """SQL rows ``(opportunity_id, invoice_line_id)``: the journal items invoiced from the sale orders of
+        the opportunities (through the sale order lines), each journal item once per opportunity, or with
+        ``one_deal_per_line`` once in all, for the oldest of its opportunities. ``deals``: SQL of the
+        opportunity ids to keep (all when None). Shared by the won deals' revenue and crm_reports' channel
+        report."""
+        self.env["sale.order"].flush_model(["opportunity_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        where = SQL("so.opportunity_id IN (%s)", deals) if deals is not None else SQL("TRUE")
+        if one_deal_per_line:
+            select = SQL("SELECT MIN(so.opportunity_id) AS opportunity_id, rel.invoice_line_id")
+            group = SQL("GROUP BY rel.invoice_line_id")
+        else:
+            select = SQL("SELECT DISTINCT so.opportunity_id, rel.invoice_line_id")
+            group = SQL("")
+        return SQL(
+            """
+            %s
+              FROM sale_order so
+              JOIN sale_order_line sol ON sol.order_id = so.id
+              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+             WHERE so.opportunity_id IS NOT NULL AND %s
+            %s
+            """,
+            select,
+            where,
+            group,
+        )
+
+    def _aggregate_deals_closed(self, companies, date_from=None, date_to=None):
+        """Opportunities closed (won, or lost) by the day they were closed: the conversion rate's base."""
+        self.env["crm.lead"].flush_model()
+        self.env["res.company"].flush_model(["crm_tz"])
+        return SQL(
+            """
+            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
+              FROM crm_lead l
+              LEFT JOIN crm_stage s ON s.id = l.stage_id
+              JOIN res_company cmp ON cmp.id = l.company_id
+             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND ((l.active AND COALESCE(s.is_won, FALSE)) OR (NOT l.active AND l.probability = 0))
+               AND %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
+            tuple(companies.ids),
+            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
+        )
+
+    def _aggregate_won_revenue(self, companies, date_from=None, date_to=None):
+        """Invoiced revenue of the deals won, on the day each was won: the average deal size's numerator."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        won = self._won_deals_sql(companies, date_from, date_to)
+        return SQL(
+            """
+            SELECT won.company_id, won.user_id, won.team_id, won.day, SUM(-l.balance) AS value
+              FROM (%s) won
+              JOIN (%s) deal_line ON deal_line.opportunity_id = won.id
+              JOIN account_move_line l ON l.id = deal_line.invoice_line_id AND l.company_id = won.company_id
+              JOIN account_move m ON m.id = l.move_id
+             WHERE %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            won,
+            self._deal_invoice_lines(SQL("SELECT won_ids.id FROM (%s) won_ids", won)),
+            self._revenue_line_filter("l", "m"),
+        )
+
+    def _aggregate_won_cycle_days(self, companies, date_from=None, date_to=None):
+        """Days from creation to won of the deals won, on the day each was won: the sales cycle's
+        numerator."""
+        return SQL(
+            """
+            SELECT won.company_id, won.user_id, won.team_id, won.day, SUM(won.day - won.created_day) AS value
+              FROM (%s) won
+             GROUP BY 1, 2, 3, 4
+            """,
+            self._won_deals_sql(companies, date_from, date_to),
+        )
+
     # ------------------------------------------------------------------ compute methods (KPI records)
 
     def _compute_actuals_revenue(self, keys, company):
@@ -388,6 +553,18 @@ class CrmKpi(models.Model):
     def _compute_actuals_leads_new(self, keys, company):
         """Leads and opportunities created in the period, including those later lost."""
         return self._actuals_from_aggregate(keys, company, self._aggregate_leads_new)
+
+    def _compute_actuals_conversion_rate(self, keys, company):
+        """Deals won / deals closed (won or lost), in percent, by closing day."""
+        return self._ratio_actuals(keys, company, "conversion_rate")
+
+    def _compute_actuals_avg_deal_size(self, keys, company):
+        """Invoiced revenue of the deals won / deals won, by the day they were won."""
+        return self._ratio_actuals(keys, company, "avg_deal_size")
+
+    def _compute_actuals_avg_sales_cycle(self, keys, company):
+        """Days from creation to won, averaged over the deals won, by the day they were won."""
+        return self._ratio_actuals(keys, company, "avg_sales_cycle")
 
     def _compute_pipeline(self, keys, company):
         """Expected revenue of open opportunities by their expected closing date (forecasts)."""

@@ -195,7 +195,7 @@ class CrmSalesPlan(models.Model):
         }
 
     def action_set_team_targets_from_members(self):
-        for line in self.line_ids.filtered(lambda line: not line.user_id):
+        for line in self.line_ids.filtered(lambda line: not line.user_id and not line.kpi_id.is_ratio):
             line.target = line.members_target
         return True
 

@@ -6,7 +6,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-ACHIEVEMENT_HELP = "Actual divided by target, in percent; 0 when there is no target."
+ACHIEVEMENT_HELP = (
+    "Actual divided by target, in percent (target divided by actual for a KPI where lower is better, "
+    "such as the sales cycle); 0 when there is no target, or no actual for such a KPI."
+)
 
 
 class CrmSalesPlanLine(models.Model):
@@ -79,7 +82,8 @@ class CrmSalesPlanLine(models.Model):
     members_target_differs = fields.Boolean(compute="_compute_members_target")
     forecast_run_rate = fields.Float(
         compute="_compute_forecast",
-        help="Actual so far extrapolated to the end of the period at the same daily rate.",
+        help="Actual so far extrapolated to the end of the period at the same daily rate; for a ratio "
+        "KPI, the actual (a ratio does not grow with time).",
     )
     forecast_pipeline = fields.Float(
         string="Forecast (Pipeline)",
@@ -99,7 +103,11 @@ class CrmSalesPlanLine(models.Model):
             line.achievement = line._achievement_of(line.actual)
 
     def _achievement_of(self, value):
-        return round(100.0 * value / self.target, 4) if self.target else 0.0
+        if not self.target:
+            return 0.0
+        if self.kpi_id.lower_is_better:
+            return round(100.0 * self.target / value, 4) if value else 0.0
+        return round(100.0 * value / self.target, 4)
 
     def _compute_live_actual(self):
         closed = self.filtered(lambda line: line.state == "closed")
@@ -114,9 +122,11 @@ class CrmSalesPlanLine(models.Model):
             members = line.plan_id.line_ids.filtered(
                 lambda o, line=line: o.user_id and o.kpi_id == line.kpi_id
             )
-            line.members_target = sum(members.mapped("target")) if not line.user_id else 0.0
+            # a ratio's team target is not the sum of its members' targets
+            additive = not line.user_id and not line.kpi_id.is_ratio
+            line.members_target = sum(members.mapped("target")) if additive else 0.0
             line.members_target_differs = (
-                not line.user_id
+                additive
                 and bool(members)
                 and float_compare(line.members_target, line.target, precision_digits=2) != 0
             )
@@ -136,7 +146,7 @@ class CrmSalesPlanLine(models.Model):
             today = line.company_id._crm_today() if line.company_id else fields.Date.context_today(line)
             if not line.date_from or today < line.date_from:
                 run_rate = 0.0
-            elif today >= line.date_to:
+            elif today >= line.date_to or line.kpi_id.is_ratio:  # a ratio does not grow with time
                 run_rate = line.actual
             else:
                 elapsed = (today - line.date_from).days + 1
@@ -212,11 +222,14 @@ class CrmSalesPlanLine(models.Model):
             """
             UPDATE crm_sales_plan_line l
                SET actual = v.actual,
-                   achievement = CASE WHEN l.target <> 0 THEN round((100 * v.actual / l.target)::numeric, 4)
+                   achievement = CASE WHEN l.target = 0 THEN 0
+                                      WHEN NOT COALESCE(k.lower_is_better, FALSE)
+                                      THEN round((100 * v.actual / l.target)::numeric, 4)
+                                      WHEN v.actual <> 0 THEN round((100 * l.target / v.actual)::numeric, 4)
                                       ELSE 0 END,
                    write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-              FROM unnest(%s::int[], %s::float8[]) AS v(id, actual)
-             WHERE l.id = v.id
+              FROM unnest(%s::int[], %s::float8[]) AS v(id, actual), crm_kpi k
+             WHERE l.id = v.id AND k.id = l.kpi_id
             """,
             [self.env.uid, list(values), list(values.values())],
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import float_compare
 
 
@@ -27,6 +27,16 @@ class SaleOrder(models.Model):
         help="When the last goods of the confirmed order were delivered (every line of goods delivered in "
         "full); empty while something is left to deliver or the order has no goods.",
     )
+
+    def init(self):
+        # the won deals' revenue (crm.kpi) and the channel report find the orders of opportunities through it
+        tools.create_index(
+            self.env.cr,
+            "sale_order_crm_opportunity_idx",
+            self._table,
+            ["opportunity_id"],
+            where="opportunity_id IS NOT NULL",
+        )
 
     @api.depends(
         "state",

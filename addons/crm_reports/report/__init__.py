@@ -6,3 +6,5 @@ from . import crm_report_sales
 from . import crm_report_activity
 from . import crm_report_plan_fact
 from . import crm_report_summary
+from . import crm_report_channel
+from . import crm_report_cross_sell

@@ -19,6 +19,16 @@ MEASURES = {
     "deals_won": ("deals_won", 1),
     "leads_new": ("leads_new", 1),
     "revenue": ("revenue", 1),
+    # the parts of the sales ratios (crm.kpi RATIOS), summed like the others
+    "deals_closed": ("deals_closed", 1),
+    "won_revenue": ("won_revenue", 1),
+    "won_cycle_days": ("won_cycle_days", 1),
+}
+# ratio measure -> the KPI of the registry it is (crm.kpi RATIOS: numerator, denominator, factor)
+RATIO_MEASURES = {
+    "conversion_rate": "conversion_rate",
+    "avg_deal_size": "avg_deal_size",
+    "avg_sales_cycle": "avg_sales_cycle",
 }
 
 
@@ -31,7 +41,7 @@ class CrmReportActivity(models.Model):
     """
 
     _name = "crm.report.activity"
-    _inherit = "crm.report.mixin"
+    _inherit = "crm.report.ratio.mixin"
     _description = "Department Activity Report"
     _auto = False
     _rec_name = "date"
@@ -53,6 +63,38 @@ class CrmReportActivity(models.Model):
     deals_won = fields.Integer(readonly=True, help=HELP["activity.deals_won"])
     leads_new = fields.Integer(string="New Leads", readonly=True, help=HELP["activity.leads_new"])
     revenue = fields.Monetary(readonly=True, currency_field="currency_id", help=HELP["activity.revenue"])
+    deals_closed = fields.Integer(readonly=True, help=HELP["activity.deals_closed"])
+    won_revenue = fields.Monetary(
+        string="Won Deals' Revenue",
+        readonly=True,
+        currency_field="currency_id",
+        help=HELP["activity.won_revenue"],
+    )
+    won_cycle_days = fields.Integer(
+        string="Won Deals' Cycle Days", readonly=True, help=HELP["activity.won_cycle_days"]
+    )
+    # the sales ratios: never summed, each group computes its own from its sums (crm.report.ratio.mixin)
+    conversion_rate = fields.Float(
+        string="Conversion Rate (%)",
+        readonly=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help=HELP["activity.conversion_rate"],
+    )
+    avg_deal_size = fields.Monetary(
+        string="Average Deal Size",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="avg",
+        help=HELP["activity.avg_deal_size"],
+    )
+    avg_sales_cycle = fields.Float(
+        string="Average Sales Cycle (days)",
+        readonly=True,
+        digits=(16, 1),
+        aggregator="avg",
+        help=HELP["activity.avg_sales_cycle"],
+    )
 
     @property
     def _table_query(self):
@@ -71,6 +113,22 @@ class CrmReportActivity(models.Model):
             where="display_type = 'product' AND parent_state = 'posted'",
         )
         tools.create_index(cr, "crm_lead_company_create_date_idx", "crm_lead", ["company_id", "create_date"])
+
+    @api.model
+    def _ratio_measures(self):
+        kpi = self.env["crm.kpi"]
+        parts = kpi._ratio_parts()
+        return {
+            name: (
+                parts[code][:2],
+                lambda sums, code=code: (
+                    kpi._ratio_value(code, sums[parts[code][0]], sums[parts[code][1]])
+                    if sums[parts[code][1]]
+                    else None
+                ),
+            )
+            for name, code in RATIO_MEASURES.items()
+        }
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
@@ -107,6 +165,18 @@ class CrmReportActivity(models.Model):
             else SQL("SUM(kpi.%s) AS %s", SQL.identifier(code), SQL.identifier(name))
             for name, (code, factor) in MEASURES.items()
         )
+        parts = self.env["crm.kpi"]._ratio_parts()
+        ratios = SQL(", ").join(
+            SQL(
+                "CASE WHEN SUM(kpi.%s) <> 0 THEN %s * SUM(kpi.%s)::float / SUM(kpi.%s) END AS %s",
+                SQL.identifier(parts[code][1]),
+                parts[code][2],
+                SQL.identifier(parts[code][0]),
+                SQL.identifier(parts[code][1]),
+                SQL.identifier(name),
+            )
+            for name, code in RATIO_MEASURES.items()
+        )
         # a deterministic id from the row's key (the web client needs one per row): 16 bits of days,
         # 6 of company, 17 of salesperson, 10 of team (< 2^53)
         return SQL(
@@ -115,9 +185,10 @@ class CrmReportActivity(models.Model):
                      + mod(COALESCE(kpi.user_id, 0), 131072)) * 1024
                      + mod(COALESCE(kpi.team_id, 0), 1024)) AS id,
                    kpi.day AS date, kpi.user_id, kpi.team_id, kpi.company_id,
-                   MIN(cmp.currency_id) AS currency_id, %s
+                   MIN(cmp.currency_id) AS currency_id, %s, %s
             """,
             sums,
+            ratios,
         )
 
     @api.model

@@ -69,6 +69,7 @@ class CrmReportPlanFact(models.Model):
             "state",
         ],
         "crm.sales.plan": ["period_type"],
+        "crm.kpi": ["is_ratio"],
         "res.company": ["crm_tz"],
     }
 
@@ -81,7 +82,7 @@ class CrmReportPlanFact(models.Model):
         """SQL of the run-rate forecast of ``actual`` (the plan line's definition, days of the company)."""
         return SQL(
             """CASE WHEN today.day < line.date_from THEN 0
-                    WHEN today.day >= line.date_to THEN %(actual)s
+                    WHEN today.day >= line.date_to OR kpi.is_ratio THEN %(actual)s
                     ELSE %(actual)s * ((line.date_to - line.date_from) + 1)::float
                          / ((today.day - line.date_from) + 1) END""",
             actual=actual,
@@ -105,6 +106,7 @@ class CrmReportPlanFact(models.Model):
                    %s AS forecast, 0.0 AS team_target, 0.0 AS team_actual, line.write_date AS refreshed_on
               FROM crm_sales_plan_line line
               JOIN crm_sales_plan plan ON plan.id = line.plan_id
+              JOIN crm_kpi kpi ON kpi.id = line.kpi_id
               JOIN res_company cmp ON cmp.id = line.company_id, %s
              WHERE line.user_id IS NOT NULL
             """,
@@ -114,17 +116,22 @@ class CrmReportPlanFact(models.Model):
 
     @api.model
     def _select_remainder(self):
-        remainder_actual = SQL("(line.actual - COALESCE(members.actual, 0))")
+        # a ratio (conversion rate, ...) has no remainder: the team line's own ratio is in team_actual
+        remainder_actual = SQL(
+            "(CASE WHEN kpi.is_ratio THEN 0 ELSE line.actual - COALESCE(members.actual, 0) END)"
+        )
         return SQL(
             """
             SELECT line.id * 2 + 1 AS id, line.plan_id, line.id AS line_id, line.date_from AS date,
                    line.date_to,
                    plan.period_type, line.state, line.kpi_id, 'remainder' AS line_kind, NULL AS user_id,
-                   line.team_id, line.company_id, line.target - COALESCE(members.target, 0) AS target,
+                   line.team_id, line.company_id,
+                   CASE WHEN kpi.is_ratio THEN 0 ELSE line.target - COALESCE(members.target, 0) END AS target,
                    %s AS actual, 0.0 AS achievement, %s AS forecast,
                    line.target AS team_target, line.actual AS team_actual, line.write_date AS refreshed_on
               FROM crm_sales_plan_line line
               JOIN crm_sales_plan plan ON plan.id = line.plan_id
+              JOIN crm_kpi kpi ON kpi.id = line.kpi_id
               JOIN res_company cmp ON cmp.id = line.company_id
               LEFT JOIN LATERAL (
                     SELECT SUM(member.target) AS target, SUM(member.actual) AS actual

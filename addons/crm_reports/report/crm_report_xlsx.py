@@ -177,6 +177,8 @@ class CrmReportXlsx(models.AbstractModel):
         for col, field in enumerate(fields_, start=1):
             sheet.write_string(header_row, col, field._description_string(self.env), formats["header"])
         extra = self._summary_extra_columns(wizard)
+        # ratio measures (crm.report.ratio.mixin) with nothing to divide by: empty cells
+        ratios = set(model._ratio_measures()) if hasattr(model, "_ratio_measures") else set()
         for col, (label, _func) in enumerate(extra, start=len(fields_) + 1):
             sheet.write_string(header_row, col, label, formats["header"])
         sheet.freeze_panes(header_row + 1, 1)
@@ -186,18 +188,28 @@ class CrmReportXlsx(models.AbstractModel):
             label = self._group_name(group_value)
             if wizard.report_type == "plan" and wizard.group_by == "user_id" and not group_value:
                 label = _("Unassigned remainder")
+            if wizard.report_type == "channel" and not group_value:
+                label = self._channel_none_label(wizard.group_by) or label
             sheet.write_string(row, 0, label, formats["text"])
-            self._write_measures(sheet, row, values, fields_, formats, extra)
+            self._write_measures(sheet, row, values, fields_, formats, extra, ratios=ratios)
             row += 1
         last = row - 1
         sheet.write_string(row, 0, _("Total"), formats["grand_label"])
-        self._write_measures(sheet, row, grand, fields_, formats, extra, workbook=workbook)
+        self._write_measures(sheet, row, grand, fields_, formats, extra, workbook=workbook, ratios=ratios)
         total_row = row
         if groups:
             self._chart(workbook, sheet, spec, measures, fields_, header_row, first, last, total_row + 2)
         row = total_row + 20 if groups else total_row + 2
         row = self._summary_tables(workbook, sheet, formats, wizard, model, domain, row)
         return row
+
+    def _channel_none_label(self, group_by):
+        """The group of the channel report's rows without a source (medium, campaign): named as such."""
+        return {
+            "source_id": _("No source"),
+            "medium_id": _("No medium"),
+            "campaign_id": _("No campaign"),
+        }.get(group_by)
 
     def _summary_extra_columns(self, wizard):
         """Ratios computed from the group's sums (a ratio of sums, not an average of ratios)."""
@@ -218,12 +230,15 @@ class CrmReportXlsx(models.AbstractModel):
             ]
         return []
 
-    def _write_measures(self, sheet, row, values, fields_, formats, extra, workbook=None):
+    def _write_measures(self, sheet, row, values, fields_, formats, extra, workbook=None, ratios=()):
         by_name = {}
         for col, (field, value) in enumerate(zip(fields_, values, strict=True), start=1):
             kind = self._kind(field)
             fmt = self._total_format(workbook, formats, kind, grand=True) if workbook else formats[kind]
-            sheet.write_number(row, col, float(value or 0.0), fmt)
+            if value is False and field.name in ratios:  # nothing to divide by: an empty cell, not a 0
+                sheet.write_blank(row, col, None, fmt)
+            else:
+                sheet.write_number(row, col, float(value or 0.0), fmt)
             by_name[field.name] = float(value or 0.0)
         for col, (_label, func) in enumerate(extra, start=len(fields_) + 1):
             fmt = (

@@ -7,3 +7,8 @@ from . import test_report_activity
 from . import test_report_timezone
 from . import test_report_security
 from . import test_report_exports
+from . import test_report_channel
+from . import test_marketing_cost
+from . import test_sales_ratios
+from . import test_cross_sell
+from . import test_abc

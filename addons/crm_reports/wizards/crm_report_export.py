@@ -11,6 +11,7 @@ REPORT_TYPES = [
     ("sales", "Sales"),
     ("activity", "Department Activity"),
     ("plan", "Plan vs Fact"),
+    ("channel", "Channel Effectiveness"),
 ]
 GROUP_BYS = [
     ("user_id", "Salesperson"),
@@ -20,6 +21,8 @@ GROUP_BYS = [
     ("product_id", "Product"),
     ("product_categ_id", "Product Category"),
     ("source_id", "Source"),
+    ("medium_id", "Medium"),
+    ("campaign_id", "Campaign"),
     ("stage_id", "Stage"),
     ("kpi_id", "KPI"),
 ]
@@ -179,6 +182,35 @@ class CrmReportExport(models.TransientModel):
                 "groups": ["user_id", "team_id", "kpi_id", "month"],
                 "chart": ("column", ["target", "actual"]),
                 "order": "date, team_id, kpi_id, line_kind, user_id",
+            },
+            "channel": {
+                "model": "crm.report.channel",
+                "title": _("Channel Effectiveness"),
+                "date": "date",
+                "columns": [
+                    "date",
+                    "kind",
+                    "source_id",
+                    "medium_id",
+                    "campaign_id",
+                    "lead_id",
+                    "user_id",
+                    "team_id",
+                ],
+                "measures": ["lead_count", "opportunity_count", "won_count", "revenue", "spend"],
+                "summary_measures": [
+                    "lead_count",
+                    "opportunity_count",
+                    "won_count",
+                    "revenue",
+                    "spend",
+                    "cost_per_lead",
+                    "cost_per_won",
+                    "romi",
+                ],
+                "groups": ["source_id", "medium_id", "campaign_id", "month", "user_id", "team_id"],
+                "chart": ("column", ["spend", "revenue"]),
+                "order": "date, kind, id",
             },
         }
         return specs[self.report_type]

@@ -179,14 +179,22 @@ class CrmPbx(models.Model):
             default_team_id=pbx.default_team_id.id or False,
             recording_policy=pbx.recording_policy,
             routes=frozendict({r.number_e164: r.team_id.id for r in pbx.route_ids if r.number_e164}),
+            # call tracking: (source, medium, campaign) of the calls to each number that carries them
+            route_utm=frozendict(
+                {
+                    r.number_e164: (r.source_id.id, r.medium_id.id, r.campaign_id.id)
+                    for r in pbx.route_ids
+                    if r.number_e164 and (r.source_id or r.medium_id or r.campaign_id)
+                }
+            ),
             extensions=extensions,
             queue_cron_id=queue_cron.id if queue_cron else False,
         )
 
     def _pbx_intake_config(self):
-        """What the webhook needs of this PBX (company, country, auto-lead setting, routing, recording
-        policy, users by extension, the PBX events job), cached in the registry cache of each worker and
-        cleared when a PBX, a route, a company setting or a user's extension changes."""
+        """What the webhook needs of this PBX (company, country, auto-lead setting, routing and call
+        tracking, recording policy, users by extension, the PBX events job), cached in the registry cache
+        of each worker and cleared when a PBX, a route, a company setting or a user's extension changes."""
         self.ensure_one()
         return self._pbx_intake_config_cached()
 

@@ -18,6 +18,23 @@ class CrmPbxRoute(models.Model):
     number = fields.Char(string="Dialled Number", required=True)
     number_e164 = fields.Char(string="Dialled Number (E.164)", compute="_compute_number_e164", store=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", required=True, check_company=True)
+    # call tracking: the number published by one advert attributes its calls and their leads to it
+    source_id = fields.Many2one(
+        "utm.source",
+        ondelete="restrict",
+        help="Call tracking: calls to this number, and the leads they create, get this source (the advert "
+        "or channel that publishes the number); empty: the Phone source.",
+    )
+    medium_id = fields.Many2one(
+        "utm.medium",
+        ondelete="restrict",
+        help="Call tracking: calls to this number, and the leads they create, get this medium; empty: Phone.",
+    )
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        ondelete="restrict",
+        help="Call tracking: calls to this number, and the leads they create, get this campaign.",
+    )
 
     _sql_constraints = [
         (

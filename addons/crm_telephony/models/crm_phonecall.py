@@ -117,6 +117,10 @@ class CrmPhonecall(models.Model):
     # a call logged by hand belongs to the current company (OCA sets none: such a call counted nowhere)
     company_id = fields.Many2one(system="owned", default=lambda self: self.env.company)
     active = fields.Boolean(system="owned")
+    # call tracking: the source, medium and campaign of the number the client dialled (crm.pbx.route)
+    source_id = fields.Many2one(system="owned")
+    medium_id = fields.Many2one(system="owned")
+    campaign_id = fields.Many2one(system="owned")
     # a card of another company is never linked: the PBX events job posts and schedules on it
     partner_id = fields.Many2one(check_company=True)
     opportunity_id = fields.Many2one(check_company=True)

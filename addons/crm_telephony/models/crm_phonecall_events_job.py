@@ -123,7 +123,7 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             if not self.user_id and card["user_id"]:
                 self.user_id = card["user_id"]
             return
-        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.team_id)
+        lead = self._pbx_create_lead(self.pbx_id, self.remote_e164, self.team_id, call=self)
         self.write(
             {
                 "opportunity_id": lead.id,
@@ -136,10 +136,13 @@ class CrmPhonecallEventsJob(models.AbstractModel):
     # -------------------------------------------------------------- auto lead
 
     @api.model
-    def _pbx_create_lead(self, pbx, number_e164, team):
+    def _pbx_create_lead(self, pbx, number_e164, team, call=None):
         """The lead of an unknown caller, created with its salesperson (the team's assignment rules
         evaluated on the values). The salesperson is told by the pop-up of the PBX events job, not
-        by Odoo's assignment e-mail rendered inside the webhook request."""
+        by Odoo's assignment e-mail rendered inside the webhook request.
+
+        Call tracking: the lead takes the source, medium and campaign of ``call`` (those of the number it
+        dialled), else the Phone source and medium."""
         leads = (
             self.env["crm.lead"]
             .with_company(pbx.company_id)
@@ -152,8 +155,9 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             "team_id": team.id,
             "user_id": False,
             "company_id": pbx.company_id.id,
-            "source_id": self.env.ref("crm_telephony.utm_source_phone").id,
-            "medium_id": self.env.ref("utm.utm_medium_phone").id,
+            "source_id": (call and call.source_id.id) or self.env.ref("crm_telephony.utm_source_phone").id,
+            "medium_id": (call and call.medium_id.id) or self.env.ref("utm.utm_medium_phone").id,
+            "campaign_id": (call and call.campaign_id.id) or False,
         }
         # the team's assignment rules evaluated on the values; no one when no member qualifies (the
         # lead waits for the team's assignment, the call's own user is told by the pop-up)

@@ -190,7 +190,8 @@ class CrmPhonecallIntake(models.AbstractModel):
 
     @api.model
     def _pbx_init_vals(self, conf, event, remote_e164, local_e164):
-        """First event of a call: numbers, card, team, user. An unknown inbound caller's lead is
+        """First event of a call: numbers, card, team, user, and the utm source, medium and campaign of
+        the dialled number (call tracking). An unknown inbound caller's lead is
         left to the PBX events job (flag pbx_lead_pending): creating a lead runs the whole CRM
         (assignment, scoring, chatter), which has no place inside the PBX's request.
 
@@ -198,6 +199,11 @@ class CrmPhonecallIntake(models.AbstractModel):
         inbound = event["direction"] == "inbound"
         card = self._pbx_find_card_info(conf["company_id"], remote_e164, with_lead=True)
         team_id = (conf["routes"].get(local_e164) or conf["default_team_id"]) if inbound else False
+        # call tracking: an inbound call to a number published by an advert carries its source, medium
+        # and campaign (from the cached configuration: no query)
+        source_id, medium_id, campaign_id = (
+            conf["route_utm"].get(local_e164, (False, False, False)) if inbound else (False, False, False)
+        )
         lead_pending = bool(not card and inbound and conf["auto_lead"])
         card = card or {}
         vals = {
@@ -215,6 +221,9 @@ class CrmPhonecallIntake(models.AbstractModel):
             "user_id": card.get("user_id") or False,
             "lead_created": False,
             "pbx_lead_pending": lead_pending,
+            "source_id": source_id,
+            "medium_id": medium_id,
+            "campaign_id": campaign_id,
         }
         return vals, card or None
 

@@ -10,3 +10,4 @@ from . import test_call_trust
 from . import test_recording_safety
 from . import test_webhook_hostile
 from . import test_replica_routes
+from . import test_call_tracking

@@ -1,0 +1,184 @@
+# Copyright 2026 CRM Suite Authors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.report_help import HELP
+
+
+class CrmReportChannel(models.Model):
+    """Channel effectiveness: leads, won deals, revenue and marketing spend per utm source, medium, campaign.
+
+    Three kinds of rows side by side, each on its own day: one per lead (its creation day), one per journal
+    item of revenue invoiced from the sale orders of an opportunity (its invoice date, the opportunity's
+    channel), one per marketing spend (the first day of its month). Grouped by channel and period, the rows
+    give the leads, won deals, revenue and spend of each channel; cost per lead, cost per won deal and ROMI
+    are computed from each group's sums (``crm.report.ratio.mixin``). Leads without a source form their own
+    group (no source), they are not dropped.
+    """
+
+    _name = "crm.report.channel"
+    _inherit = "crm.report.ratio.mixin"
+    _description = "Channel Effectiveness Report"
+    _auto = False
+    _rec_name = "source_id"
+    _order = "date desc, id desc"
+
+    date = fields.Date(readonly=True, help=HELP["channel.date"])
+    cohort_date = fields.Date(string="Lead Created On", readonly=True, help=HELP["channel.cohort_date"])
+    kind = fields.Selection(
+        [("lead", "Lead"), ("revenue", "Revenue"), ("spend", "Spend")],
+        string="Row",
+        readonly=True,
+        help=HELP["channel.kind"],
+    )
+    source_id = fields.Many2one("utm.source", readonly=True, help=HELP["channel.source_id"])
+    medium_id = fields.Many2one("utm.medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    lead_count = fields.Integer(string="Leads", readonly=True, help=HELP["channel.lead_count"])
+    opportunity_count = fields.Integer(
+        string="Opportunities", readonly=True, help=HELP["channel.opportunity_count"]
+    )
+    won_count = fields.Integer(string="Won Deals", readonly=True, help=HELP["channel.won_count"])
+    revenue = fields.Monetary(readonly=True, currency_field="currency_id", help=HELP["channel.revenue"])
+    spend = fields.Monetary(readonly=True, currency_field="currency_id", help=HELP["channel.spend"])
+    cost_per_lead = fields.Monetary(
+        string="Cost per Lead",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="avg",
+        help=HELP["channel.cost_per_lead"],
+    )
+    cost_per_won = fields.Monetary(
+        string="Cost per Won Deal",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="avg",
+        help=HELP["channel.cost_per_won"],
+    )
+    romi = fields.Float(
+        string="ROMI (%)", readonly=True, digits=(16, 1), aggregator="avg", help=HELP["channel.romi"]
+    )
+
+    _depends = {
+        "crm.lead": [
+            "create_date",
+            "type",
+            "active",
+            "stage_id",
+            "source_id",
+            "medium_id",
+            "campaign_id",
+            "user_id",
+            "team_id",
+            "company_id",
+        ],
+        "crm.stage": ["is_won"],
+        "crm.marketing.cost": ["date", "company_id", "source_id", "medium_id", "campaign_id", "amount"],
+        "sale.order": ["opportunity_id"],
+        "sale.order.line": ["order_id", "invoice_lines"],
+        "account.move": ["move_type", "state"],
+        "account.move.line": [
+            "move_id",
+            "parent_state",
+            "display_type",
+            "invoice_date",
+            "balance",
+            "company_id",
+            "company_currency_id",
+        ],
+        "res.company": ["crm_tz", "currency_id"],
+    }
+
+    @property
+    def _table_query(self):
+        return SQL(
+            "%s UNION ALL %s UNION ALL %s", self._select_leads(), self._select_revenue(), self._select_spend()
+        )
+
+    @api.model
+    def _ratio_measures(self):
+        return {
+            "cost_per_lead": (("spend", "lead_count"), lambda s: self._ratio(s["spend"], s["lead_count"])),
+            "cost_per_won": (("spend", "won_count"), lambda s: self._ratio(s["spend"], s["won_count"])),
+            "romi": (
+                ("revenue", "spend"),
+                lambda s: self._ratio(s["revenue"] - s["spend"], s["spend"], 100.0),
+            ),
+        }
+
+    @api.model
+    def _no_ratios(self):
+        # one row has either leads, revenue or spend: a ratio of a single row is never defined
+        return SQL("NULL::numeric AS cost_per_lead, NULL::numeric AS cost_per_won, NULL::float AS romi")
+
+    @api.model
+    def _select_leads(self):
+        day = self.env["crm.kpi"]._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz"))
+        return SQL(
+            """
+            SELECT lead.id * 4 AS id, 'lead' AS kind, %(day)s AS date, %(day)s AS cohort_date,
+                   lead.source_id, lead.medium_id, lead.campaign_id, lead.id AS lead_id,
+                   lead.user_id, lead.team_id, lead.company_id, cmp.currency_id,
+                   1 AS lead_count,
+                   CASE WHEN lead.type = 'opportunity' THEN 1 ELSE 0 END AS opportunity_count,
+                   CASE WHEN lead.active AND stage.is_won THEN 1 ELSE 0 END AS won_count,
+                   0::numeric AS revenue, 0::numeric AS spend, %(ratios)s
+              FROM crm_lead lead
+              LEFT JOIN res_company cmp ON cmp.id = lead.company_id
+              LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+            """,
+            day=day,
+            ratios=self._no_ratios(),
+        )
+
+    @api.model
+    def _select_revenue(self):
+        kpi = self.env["crm.kpi"]
+        return SQL(
+            """
+            SELECT line.id * 4 + 1 AS id, 'revenue' AS kind, line.invoice_date AS date,
+                   %(cohort)s AS cohort_date,
+                   lead.source_id, lead.medium_id, lead.campaign_id, lead.id AS lead_id,
+                   lead.user_id, lead.team_id, line.company_id, line.company_currency_id AS currency_id,
+                   0 AS lead_count, 0 AS opportunity_count, 0 AS won_count,
+                   -line.balance AS revenue, 0::numeric AS spend, %(ratios)s
+              FROM (%(links)s) link
+              JOIN account_move_line line ON line.id = link.invoice_line_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN crm_lead lead ON lead.id = link.opportunity_id
+              LEFT JOIN res_company cmp ON cmp.id = lead.company_id
+             WHERE %(revenue)s
+            """,
+            cohort=kpi._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz")),
+            links=self._revenue_links(),
+            revenue=kpi._revenue_line_filter("line", "move"),
+            ratios=self._no_ratios(),
+        )
+
+    @api.model
+    def _revenue_links(self):
+        """SQL rows ``(opportunity_id, invoice_line_id)``: each journal item invoiced from the sale order of
+        an opportunity, once, with the oldest such opportunity (the channel revenue never counts a journal
+        item twice)."""
+        return self.env["crm.kpi"]._deal_invoice_lines(one_deal_per_line=True)
+
+    @api.model
+    def _select_spend(self):
+        return SQL(
+            """
+            SELECT cost.id * 4 + 2 AS id, 'spend' AS kind, cost.date, cost.date AS cohort_date,
+                   cost.source_id, cost.medium_id, cost.campaign_id, NULL::int AS lead_id,
+                   NULL::int AS user_id, NULL::int AS team_id, cost.company_id, cmp.currency_id,
+                   0 AS lead_count, 0 AS opportunity_count, 0 AS won_count,
+                   0::numeric AS revenue, cost.amount AS spend, %s
+              FROM crm_marketing_cost cost
+              JOIN res_company cmp ON cmp.id = cost.company_id
+            """,
+            self._no_ratios(),
+        )
