@@ -9,3 +9,4 @@ from . import test_portfolio_handover
 from . import test_call_trust
 from . import test_recording_safety
 from . import test_webhook_hostile
+from . import test_russian_reader
