@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import SQL
+from odoo.tools.translate import code_translations
 
 from .common import setup_telephony
 
@@ -139,3 +141,43 @@ class TestRussianReader(HttpCase):
         self.start_tour(
             f"/odoo/res.partner/{self.client.id}", "crm_telephony_russian_tour", login="tel_alice"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOcaRussian(TransactionCase):
+    """The Russian of OCA crm_phonecall and web_notify ships in crm_telephony's i18n_extra/ru.po: Odoo loads
+    it with crm_telephony's translations (install, update, language loading) and applies it by xml id."""
+
+    def test_loaded_with_the_addons_translations(self):
+        menu = self.env.ref("crm_phonecall.menu_crm_case_phone")
+        label = self.env["ir.model.fields"]._get("crm.phonecall", "name")
+        for table, record, column in (
+            ("ir_ui_menu", menu, "name"),
+            ("ir_model_fields", label, "field_description"),
+        ):
+            column = SQL.identifier(column)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s = %s - 'ru_RU' WHERE id = %s",
+                    SQL.identifier(table),
+                    column,
+                    column,
+                    record.id,
+                )
+            )
+        self.env.invalidate_all()
+        self.assertEqual(
+            menu.with_context(lang="ru_RU").name, "Phone Calls", "crm_phonecall ships no Russian"
+        )
+        self.env["ir.module.module"].search([("name", "=", "crm_telephony")])._update_translations("ru_RU")
+        self.assertEqual(menu.with_context(lang="ru_RU").name, "Звонки")
+        self.assertEqual(label.with_context(lang="ru_RU").field_description, "Тема звонка")
+        self.assertEqual(
+            menu.with_context(lang="en_US").name, "Phone Calls", "the English source stays as it is"
+        )
+
+    def test_javascript_terms_join_the_web_client(self):
+        """web_notify's button is translated through crm_telephony's web translations (the web client keeps
+        one table of every module's terms)."""
+        messages = code_translations.get_web_translations("crm_telephony", "ru_RU")["messages"]
+        self.assertIn({"id": "Open", "string": "Открыть"}, [dict(message) for message in messages])
