@@ -563,8 +563,23 @@ class CrmLead(models.Model):
             owner = waiting.browse(activity.res_id).user_id
             if owner and activity.user_id != owner:
                 by_user[owner] |= activity
+        defaults = None  # the activity type's title in every language, read when a title must change
         for user, user_activities in by_user.items():
-            user_activities.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+            user_activities = user_activities.with_context(mail_activity_quick_update=True)
+            localised = user_activities.activity_type_id[:1].with_context(lang=user._crm_lang())
+            retitled = user_activities.filtered(
+                lambda activity, title=localised.summary: activity.summary != title
+            )
+            if retitled:
+                # the default title and note follow the new salesperson's language (an edited title stays)
+                if defaults is None:
+                    langs = [code for code, _name in self.env["res.lang"].get_installed()]
+                    defaults = {localised.with_context(lang=lang).summary for lang in langs}
+                retitled = retitled.filtered(lambda activity, known=defaults: activity.summary in known)
+                retitled.write(
+                    {"user_id": user.id, "summary": localised.summary, "note": localised.default_note}
+                )
+            (user_activities - retitled).write({"user_id": user.id})
         waiting.browse(set(waiting.ids) - set(activities.mapped("res_id")))._first_contact_schedule()
 
     def _first_contact_register(self, contact_date=None, feedback=None, close_activity=True):

@@ -151,6 +151,19 @@ class TestReaderLanguage(TransactionCase):
         done = leads[1].message_ids.filtered(lambda m: m.mail_activity_type_id == first_contact)
         self.assertIn("First contact made.", done.body)
 
+    def test_first_contact_activity_follows_the_new_salespersons_language(self):
+        first_contact = self.env.ref("crm_custom.mail_activity_type_first_contact")
+        lead = self.env["crm.lead"].create({"name": "Handed lead", "user_id": self.english.id})
+        edited = self.env["crm.lead"].create({"name": "Edited lead", "user_id": self.english.id})
+        edited._first_contact_activities().summary = "Call before noon"
+        (lead | edited).user_id = self.russian
+        activity = lead._first_contact_activities()
+        self.assertEqual(activity.user_id, self.russian)
+        self.assertEqual(activity.summary, first_contact.with_context(lang="ru_RU").summary)
+        self.assertEqual(
+            edited._first_contact_activities().summary, "Call before noon", "an edited title stays"
+        )
+
     def test_feedback_of_activities_in_each_users_language(self):
         leads = self.env["crm.lead"].create(
             [{"name": "R", "user_id": self.russian.id}, {"name": "E", "user_id": self.english.id}]
