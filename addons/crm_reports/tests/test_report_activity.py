@@ -92,18 +92,25 @@ class TestReportActivity(ReportsCommon):
 
     @classmethod
     def _call(cls, user, direction, outcome, when, talk=0, state="done"):
-        return cls.env["crm.phonecall"].create(
-            {
-                "name": f"{direction} {outcome} {when}",
-                "user_id": user.id,
-                "team_id": cls.team.id,
-                "company_id": cls.company.id,
-                "direction": direction,
-                "outcome": outcome,
-                "state": state,
-                "date": datetime.fromisoformat(when),
-                "talk_seconds": talk,
-            }
+        # logged by its own user (a call counts when it came from a PBX or its user logged it), with the
+        # outcome and talk time only the system sets
+        return (
+            cls.env["crm.phonecall"]
+            .with_user(user)
+            .sudo()
+            .create(
+                {
+                    "name": f"{direction} {outcome} {when}",
+                    "user_id": user.id,
+                    "team_id": cls.team.id,
+                    "company_id": cls.company.id,
+                    "direction": direction,
+                    "outcome": outcome,
+                    "state": state,
+                    "date": datetime.fromisoformat(when),
+                    "talk_seconds": talk,
+                }
+            )
         )
 
     def _kpi(self, code, user, period):
