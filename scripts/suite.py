@@ -65,6 +65,20 @@ PEER_MODULES = [
 # settings > Lead Generation), whose flow runs under our policies in the peer suites and in tests/
 PEER_EXTRA_MODULES = ["crm_iap_mine"]
 COMPAT_DOC = os.path.join(ROOT, "docs", "compatibility.md")
+# Russian for the OCA addons whose screens the suite shows, shipped by the addon that relies on them in
+# i18n_extra/ru.po (Odoo loads it with the addon's i18n files; model and view terms apply by xml id to the
+# OCA addon's records, JavaScript terms join the web client's), and prepared for upstream in
+# docs/upstream/<oca addon>/ru.po. `suite.py i18n` regenerates both; see docs/upstream/README.md.
+EXTRA_I18N = {
+    "crm_custom": [
+        "partner_contact_personal_information_page",
+        "partner_contact_gender",
+        "partner_contact_birthdate",
+    ],
+    "crm_telephony": ["crm_phonecall", "web_notify"],
+    "crm_reports": ["report_xlsx"],
+}
+UPSTREAM_DIR = os.path.join(ROOT, "docs", "upstream")
 
 
 def say(msg=""):
@@ -213,7 +227,12 @@ def check_po_files(results):
         results.add("translation files", 0, 1, "(polib is not installed)")
         return
     passed, failed = 0, 0
-    for path in sorted(glob.glob(os.path.join(ADDONS_DIR, "*", "i18n", "*.po*"))):
+    paths = [
+        *glob.glob(os.path.join(ADDONS_DIR, "*", "i18n", "*.po*")),
+        *glob.glob(os.path.join(ADDONS_DIR, "*", "i18n_extra", "*.po")),
+        *glob.glob(os.path.join(UPSTREAM_DIR, "*", "*.po")),
+    ]
+    for path in sorted(paths):
         try:
             catalog = polib.pofile(path)
             untranslated = (
@@ -1024,6 +1043,11 @@ for addon, pot, po in TARGETS:
         trans_export(lang, [addon], buffer, "po", env.cr)
         with open(path, "wb") as fh:
             fh.write(buffer.getvalue())
+for module, path in OCA_EXPORTS:
+    buffer = io.BytesIO()
+    trans_export("ru_RU", [module], buffer, "po", env.cr)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getvalue())
 """
 
 
@@ -1057,6 +1081,77 @@ def reconcile_translations(catalog, previous):
     return review
 
 
+def is_python_occurrence(occurrence):
+    return occurrence[0].startswith("code:") and not occurrence[0].endswith(".js")
+
+
+def merge_extra_i18n(polib, exports, addons):
+    """Write docs/upstream/<oca addon>/ru.po and our addons' i18n_extra/ru.po from the fresh exports of the
+    OCA addons (``{module: path}``). Russian is taken from our i18n_extra file first (where it is edited),
+    then from the upstream file (Python terms, which only upstream can translate), then from the database
+    (the OCA addon's own ru.po). Returns {path: untranslated msgids}."""
+    known = {}  # (module, msgid) -> msgstr
+    for addon, modules in EXTRA_I18N.items():
+        for module in modules:
+            sources = (
+                exports[module],
+                os.path.join(UPSTREAM_DIR, module, "ru.po"),
+                os.path.join(ADDONS_DIR, addon, "i18n_extra", "ru.po"),
+            )
+            for path in sources:
+                if os.path.isfile(path):
+                    for entry in polib.pofile(path):
+                        if entry.msgstr and (path != sources[2] or module in entry.comment):
+                            known[(module, entry.msgid)] = entry.msgstr
+    missing = {}
+    for addon in addons:
+        extra = polib.POFile()
+        extra.metadata = {
+            "Project-Id-Version": "Odoo Server 18.0",
+            "Language": "ru",
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "",
+            "Plural-Forms": RU_PLURALS,
+        }
+        for module in EXTRA_I18N.get(addon, []):
+            upstream = polib.pofile(exports[module])
+            upstream.metadata.update({"Language": "ru", "Plural-Forms": RU_PLURALS})
+            for entry in upstream:
+                entry.msgstr = known.get((module, entry.msgid), "")
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+                reachable = [occ for occ in entry.occurrences if not is_python_occurrence(occ)]
+                if not reachable:
+                    continue
+                twin = extra.find(entry.msgid)
+                if twin:  # the same text in two OCA addons: one entry, both xml ids
+                    twin.occurrences += reachable
+                    twin.comment += f"\nmodule: {module}"
+                    continue
+                comment = "\n".join(line for line in entry.comment.splitlines() if line != "odoo-python")
+                extra.append(
+                    polib.POEntry(
+                        msgid=entry.msgid, msgstr=entry.msgstr, occurrences=reachable, comment=comment
+                    )
+                )
+            path = os.path.join(UPSTREAM_DIR, module, "ru.po")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            upstream.save(path)
+            missing[path] = [entry.msgid for entry in upstream.untranslated_entries()]
+        if len(extra):
+            path = os.path.join(ADDONS_DIR, addon, "i18n_extra", "ru.po")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            extra.header = (
+                f"Russian for the OCA addons {addon} shows: {', '.join(EXTRA_I18N[addon])}.\n"
+                "Odoo loads this file with the addon's i18n files: model and view terms apply by xml id, "
+                "JavaScript terms join the web client's.\nRegenerated by `scripts/suite.py i18n` (edit the "
+                "translations here); the same Russian is prepared for upstream in docs/upstream/."
+            )
+            extra.save(path)
+            missing[path] = [entry.msgid for entry in extra.untranslated_entries()]
+    return missing
+
+
 def cmd_i18n(args):
     """Regenerate <addon>.pot and ru.po (keeping existing Russian) from a throwaway database."""
     ok, version = odoo_importable()
@@ -1071,6 +1166,8 @@ def cmd_i18n(args):
     addons = args.addons or OUR_ADDONS
     if set(addons) - set(OUR_ADDONS):
         sys.exit(f"unknown addon: {', '.join(sorted(set(addons) - set(OUR_ADDONS)))}")
+    import polib
+
     try:
         base, _built = build_base(pg, dependencies())
         clone_db(pg, base, db)
@@ -1085,14 +1182,20 @@ def cmd_i18n(args):
             )
             for a in addons
         ]
-        code = f"TARGETS = {targets!r}\n" + I18N_SCRIPT
+        export_dir = os.path.join(LOCAL, "i18n")
+        os.makedirs(export_dir, exist_ok=True)
+        exports = {
+            module: os.path.join(export_dir, f"{module}.ru.po")
+            for addon in addons
+            for module in EXTRA_I18N.get(addon, [])
+        }
+        code = f"TARGETS = {targets!r}\nOCA_EXPORTS = {sorted(exports.items())!r}\n" + I18N_SCRIPT
         cmd = odoo_command(pg, db, "--no-http")
         cmd.insert(2, "shell")  # the sub-command comes right after the launcher
         subprocess.run(cmd, input=code, text=True, check=True, cwd=ROOT, capture_output=True)
     finally:
         drop_db(pg, db)
         pg.stop()
-    import polib
 
     for addon, _pot, po in targets:
         catalog = polib.pofile(po)
@@ -1104,6 +1207,10 @@ def cmd_i18n(args):
         for entry in missing:
             state = "fuzzy: the English changed, check the Russian" if entry.fuzzy else "untranslated"
             say(f"  msgid {entry.msgid!r} ({state})")
+    for path, msgids in merge_extra_i18n(polib, exports, addons).items():
+        say(f"{os.path.relpath(path, ROOT)}: {len(msgids)} untranslated entries")
+        for msgid in msgids:
+            say(f"  msgid {msgid!r}")
     return 0
 
 

@@ -22,5 +22,8 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": ["demo/crm_telephony_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["crm_telephony/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -1,5 +1,7 @@
 from . import crm_system_fields_mixin
 from . import res_company
+from . import res_users
+from . import res_lang
 from . import res_config_settings
 from . import crm_lead
 from . import crm_lead_lost

@@ -126,13 +126,14 @@ class BaseAutomation(models.Model):
         now = fields.Datetime.now()
         admin = env.ref("base.user_admin")
         proposition, won = env.ref("crm.stage_lead3"), env.ref("crm.stage_lead4")
+        install = self.with_context(lang=env["res.lang"]._crm_install_lang()).env  # the tasks' titles
         env["crm.stage.task"].create(
             [
                 {
                     "stage_id": proposition.id,
                     "sequence": 1,
                     "activity_type_id": env.ref("mail.mail_activity_data_todo").id,
-                    "summary": "Send the proposal",
+                    "summary": install._("Send the proposal"),
                     "delay_days": 1,
                     "assignee": "salesperson",
                 },
@@ -140,7 +141,7 @@ class BaseAutomation(models.Model):
                     "stage_id": proposition.id,
                     "sequence": 2,
                     "activity_type_id": env.ref("mail.mail_activity_data_todo").id,
-                    "summary": "Prepare the estimate",
+                    "summary": install._("Prepare the estimate"),
                     "delay_days": 2,
                     "assignee": "user",
                     "user_id": admin.id,
@@ -149,7 +150,7 @@ class BaseAutomation(models.Model):
                     "stage_id": proposition.id,
                     "sequence": 3,
                     "activity_type_id": env.ref("mail.mail_activity_data_meeting").id,
-                    "summary": "Review the discount",
+                    "summary": install._("Review the discount"),
                     "delay_days": 3,
                     "assignee": "team_leader",
                 },

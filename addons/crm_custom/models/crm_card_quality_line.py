@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .crm_mandatory_field import CARD_TARGETS, TARGET_MODELS
 
@@ -103,30 +103,43 @@ class CrmCardQualityLine(models.Model):
             )
             if not rows or not managers:
                 continue
-            cells = Markup("").join(
-                Markup("<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%s</td></tr>")
-                % (
-                    row.user_id.name,
-                    row.cards,
-                    row.score,
-                    escape(f"{row.trend:+.1f}") if row.previous_score or row.trend else "",
-                )
-                for row in rows
+            # one e-mail per language of the managers, written in it
+            for lang, readers in managers.grouped(lambda user: user._crm_lang()).items():
+                mails |= self.with_context(lang=lang)._digest_mail(rows, company, date, readers)
+        return mails
+
+    @api.model
+    def _digest_mail(self, rows, company, date, managers):
+        """The day's summary (crm.card.quality.trend ``rows``) e-mailed to ``managers``, in this
+        environment's language."""
+        env = self.env
+        cells = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%s</td></tr>")
+            % (
+                row.user_id.name,
+                row.cards,
+                row.score,
+                escape(f"{row.trend:+.1f}") if row.previous_score or row.trend else "",
             )
-            body = Markup(
-                "<p>%s</p><table border='1' cellpadding='4'>"
-                "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>%s</table>"
-            ) % (
-                _("Card quality of %(company)s on %(date)s:", company=company.name, date=date),
-                _("Salesperson"),
-                _("Cards"),
-                _("Score"),
-                _("Trend"),
-                cells,
-            )
-            mails |= mails.sudo().create(
+            for row in rows
+        )
+        body = Markup(
+            "<p>%s</p><table border='1' cellpadding='4'>"
+            "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>%s</table>"
+        ) % (
+            env._("Card quality of %(company)s on %(date)s:", company=company.name, date=date),
+            env._("Salesperson"),
+            env._("Cards"),
+            env._("Score"),
+            env._("Trend"),
+            cells,
+        )
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
                 {
-                    "subject": _(
+                    "subject": env._(
                         "Daily card quality: %(company)s, %(date)s", company=company.name, date=date
                     ),
                     "body_html": body,
@@ -135,4 +148,4 @@ class CrmCardQualityLine(models.Model):
                     "auto_delete": True,
                 }
             )
-        return mails
+        )

@@ -1,9 +1,23 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
 
 # fields this mixin writes itself: writing them does not make the card change
-BOOKKEEPING_FIELDS = {"card_score", "card_missing", "is_duplicate"}
+BOOKKEEPING_FIELDS = {"card_score", "card_missing_keys", "is_duplicate"}
+# the stored fields of the score, computed together
+SCORE_FIELDS = ("card_score", "card_missing_keys")
+
+
+def missing_keys(rule_ids):
+    """The stored form of the rules a card misses: ``",12,15,"`` (each id between commas, so that one rule
+    is found with ``like ",12,"``), False when none."""
+    return f",{','.join(str(rule_id) for rule_id in rule_ids)}," if rule_ids else False
+
+
+def missing_rule_ids(keys):
+    return [int(key) for key in (keys or "").split(",") if key]
 
 
 class CrmCardQualityMixin(models.AbstractModel):
@@ -27,19 +41,63 @@ class CrmCardQualityMixin(models.AbstractModel):
         help="Card completeness: the weights of the company's completeness rules this card meets, as a "
         "percentage of the weights of all its rules for this kind of card (100 when there is no rule).",
     )
-    card_missing = fields.Text(
-        string="Missing Items",
+    # the rules missed are stored as keys and their labels rendered when read, in the reader's language
+    card_missing_keys = fields.Char(
+        string="Missing Rules",
         compute="_compute_card_score",
         store=True,
         readonly=True,
         copy=False,
-        help="Labels of the completeness rules this card does not meet.",
+        help="Ids of the completeness rules this card does not meet, in the rules' order (',12,15,').",
+    )
+    card_missing = fields.Text(
+        string="Missing Items",
+        compute="_compute_card_missing",
+        search="_search_card_missing",
+        help="Labels of the completeness rules this card does not meet, in your language.",
     )
 
     def _compute_card_score(self):
         scores = self.env["crm.card.score.rule"]._score(self, lambda r: r._card_target())
         for record in self:
-            record.card_score, record.card_missing = scores.get(record.id, (100, False))
+            record.card_score, record.card_missing_keys = scores.get(record.id, (100, False))
+
+    @api.depends("card_missing_keys")
+    @api.depends_context("lang")
+    def _compute_card_missing(self):
+        """The labels of the missed rules in the reader's language: one read of the rules for the batch."""
+        keys = {record: missing_rule_ids(record.card_missing_keys) for record in self}
+        rule_ids = {rule_id for ids in keys.values() for rule_id in ids}
+        labels = {}
+        if rule_ids:
+            rules = self.env["crm.card.score.rule"].sudo().with_context(active_test=False)
+            labels = {
+                rule.id: rule.name for rule in rules.search_fetch([("id", "in", list(rule_ids))], ["name"])
+            }
+        for record in self:
+            missing = [labels[rule_id] for rule_id in keys[record] if rule_id in labels]
+            record.card_missing = "\n".join(missing) or False
+
+    def _search_card_missing(self, operator, value):
+        """Cards missing an item: by the item's label in the reader's language (or any label in English),
+        or whether anything is missing at all (``= False``, ``!= False``)."""
+        if value is False or value is None:
+            if operator not in ("=", "!="):
+                raise UserError(_("Unsupported search on Missing Items."))
+            return [("card_missing_keys", operator, False)]
+        if operator not in ("ilike", "not ilike", "like", "not like", "=", "!="):
+            raise UserError(_("Unsupported search on Missing Items."))
+        positive = operator in ("ilike", "like", "=")
+        rule_operator = {"=": "=", "!=": "=", "like": "like", "not like": "like"}.get(operator, "ilike")
+        Rule = self.env["crm.card.score.rule"].sudo().with_context(active_test=False)
+        rules = Rule.search([("name", rule_operator, value)])
+        rules |= Rule.with_context(lang="en_US").search([("name", rule_operator, value)])
+        if not rules:
+            return expression.FALSE_DOMAIN if positive else expression.TRUE_DOMAIN
+        domain = ["|"] * (len(rules) - 1) + [
+            ("card_missing_keys", "like", f",{rule_id},") for rule_id in rules.ids
+        ]
+        return domain if positive else ["!", *domain]
 
     def _card_target(self):
         """'company', 'contact', 'lead' or None (cards that no rule applies to, e.g. delivery addresses)."""
@@ -54,8 +112,11 @@ class CrmCardQualityMixin(models.AbstractModel):
 
     def _card_refresh_score(self):
         """Score these cards again when the ORM next flushes (or reads the score), in one batch."""
-        for fname in ("card_score", "card_missing"):
-            self.env.add_to_compute(self._fields[fname], self.filtered("id"))
+        records = self.filtered("id")
+        for fname in SCORE_FIELDS:
+            self.env.add_to_compute(self._fields[fname], records)
+        # the labels read so far follow the keys (marked to compute without the ORM's dependencies)
+        records.invalidate_recordset(["card_missing"])
 
     def _card_quality_after_write(self, vals):
         # a write of bookkeeping fields only (the score just computed) checks nothing again; no context
@@ -76,9 +137,9 @@ class CrmCardQualityMixin(models.AbstractModel):
             if not records:
                 break
             # the current values in the cache: cards whose score does not change are not written
-            records.fetch(["card_score", "card_missing"])
+            records.fetch(list(SCORE_FIELDS))
             records._card_refresh_score()
-            records.flush_recordset(["card_score", "card_missing"])
+            records.flush_recordset(list(SCORE_FIELDS))
             last_id = records[-1].id
             self.env.invalidate_all()
 

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .crm_card_quality_mixin import missing_keys
 from .crm_mandatory_field import CARD_TARGETS, TARGET_MODELS
 
 
@@ -132,7 +133,8 @@ class CrmCardScoreRule(models.Model):
 
     @api.model
     def _score(self, records, target_of):
-        """Score 0-100 and missing labels per record id: one query for the whole batch and all its rules."""
+        """Score 0-100 and the missed rules' keys (see ``missing_keys``) per record id: one query for the
+        whole batch and all its rules; the labels are rendered when read, in the reader's language."""
         records = records.filtered("id")
         if not records:
             return {}
@@ -165,7 +167,6 @@ class CrmCardScoreRule(models.Model):
             met = {
                 (row[0], rule_id) for row in rows for rule_id, ok in zip(rule_ids, row[1:], strict=True) if ok
             }
-        labels = {rule.id: rule.name for rule in self.sudo().browse(rule_ids)}
         result = {}
         for record in records:
             rules = rules_of[record.id]
@@ -174,8 +175,6 @@ class CrmCardScoreRule(models.Model):
                 result[record.id] = (100, False)
                 continue
             passed = sum(weight for rule_id, weight, _cond in rules if (record.id, rule_id) in met)
-            missing = [
-                labels[rule_id] for rule_id, _weight, _cond in rules if (record.id, rule_id) not in met
-            ]
-            result[record.id] = (round(100 * passed / total), "\n".join(missing) or False)
+            missing = [rule_id for rule_id, _weight, _cond in rules if (record.id, rule_id) not in met]
+            result[record.id] = (round(100 * passed / total), missing_keys(missing))
         return result

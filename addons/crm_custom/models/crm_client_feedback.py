@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _lt, api, fields, models
 
 RATINGS = [
     ("1", "1 - Very poor"),
@@ -90,8 +90,8 @@ class CrmClientFeedback(models.Model):
         for feedback in self:
             activities = feedback.partner_id._crm_open_activities(request_type).sudo()
             if activities:
-                activities.action_feedback(
-                    feedback=_(
+                activities._crm_feedback(
+                    _lt(
                         "Rating %(rating)s/5. %(comment)s",
                         rating=feedback.rating,
                         comment=feedback.comment or "",
@@ -99,25 +99,32 @@ class CrmClientFeedback(models.Model):
                 )
 
     def _alert_managers(self):
-        """A low rating: note on the client card notifying the sales managers of its company."""
+        """A low rating: note on the client card notifying the sales managers of its company, one note per
+        language of the managers (the card's salesperson's when no manager is notified)."""
         managers_group = self.env.ref("sales_team.group_sale_manager")
         for feedback in self:
             managers = managers_group.users.filtered(
                 lambda user, company=feedback.company_id: company in user.company_ids and not user.share
             )
-            body = Markup("<p>%s</p><p>%s</p>") % (
-                _(
-                    "Low rating from %(client)s: %(rating)s/5 (recorded by %(user)s).",
-                    client=feedback.partner_id.display_name,
-                    rating=feedback.rating,
-                    user=feedback.user_id.name,
-                ),
-                feedback.comment or "",
-            )
-            feedback.partner_id.sudo().message_post(
-                body=body,
-                subject=_("Low client rating: %(client)s", client=feedback.partner_id.display_name),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-                partner_ids=managers.partner_id.ids,
-            )
+            by_lang = managers.grouped(lambda user: user._crm_lang()) or {
+                feedback.partner_id.user_id._crm_lang(): managers
+            }
+            for lang, readers in by_lang.items():
+                env = feedback.with_context(lang=lang).env
+                client = feedback.partner_id.with_env(env).display_name
+                body = Markup("<p>%s</p><p>%s</p>") % (
+                    env._(
+                        "Low rating from %(client)s: %(rating)s/5 (recorded by %(user)s).",
+                        client=client,
+                        rating=feedback.rating,
+                        user=feedback.user_id.name,
+                    ),
+                    feedback.comment or "",
+                )
+                feedback.partner_id.with_env(env).sudo().message_post(
+                    body=body,
+                    subject=env._("Low client rating: %(client)s", client=client),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                    partner_ids=readers.partner_id.ids,
+                )

@@ -67,7 +67,38 @@ class CrmHandoverLine(models.Model):
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True)
     res_name = fields.Char(string="Record")
     to_user_id = fields.Many2one("res.users", string="Moved To")
-    note = fields.Char()
+    # the note is rendered when read, in the reader's language, from what the move kept of its records
+    note_values = fields.Json(readonly=True)
+    note_text = fields.Char(
+        readonly=True,
+        help="The note as written by hand-overs made before notes were rendered in the reader's language.",
+    )
+    note = fields.Char(compute="_compute_note")
+
+    @api.depends("kind", "note_values", "note_text")
+    @api.depends_context("lang")
+    def _compute_note(self):
+        for line in self:
+            line.note = (line.note_values and line._note_render(line.note_values)) or line.note_text or False
+
+    def _note_render(self, values):
+        """The note of a move of this line's kind, from ``note_values`` (see the wizard's plan)."""
+        self.ensure_one()
+        env = self.env
+        if self.kind == "plan_line":
+            kpi = env["crm.kpi"].sudo().browse(values.get("kpi_id")).exists()
+            plan = env["crm.sales.plan"].sudo().browse(values.get("plan_id")).exists()
+            return env._(
+                "%(kpi)s of %(plan)s: %(share)s of %(target)s",
+                kpi=kpi.name or "",
+                plan=plan.name or "",
+                share=values.get("share"),
+                target=values.get("target"),
+            )
+        if self.kind == "team_member":
+            team = env["crm.team"].sudo().browse(values.get("team_id")).exists()
+            return env._("Removed from %(team)s", team=team.name or "")
+        return ""
 
     def action_open_record(self):
         self.ensure_one()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, _lt, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
@@ -271,10 +271,12 @@ class CrmLead(models.Model):
             company = lead.company_id or self.env.company
             for task in stage.crm_task_ids - existing:
                 user = task._assignee_for(lead)
+                # the activity type's default title and note in the assignee's language
+                activity_type = task.activity_type_id.with_context(lang=(user or self.env.user)._crm_lang())
                 lead.activity_schedule(
-                    activity_type_id=task.activity_type_id.id,
-                    summary=task.summary or task.activity_type_id.summary or "",
-                    note=task.note or task.activity_type_id.default_note or "",
+                    activity_type_id=activity_type.id,
+                    summary=task.summary or activity_type.summary or "",
+                    note=task.note or activity_type.default_note or "",
                     date_deadline=company._crm_add_working_days(task.delay_days),
                     user_id=user.id or self.env.uid,
                     crm_stage_task_id=task.id,
@@ -290,7 +292,7 @@ class CrmLead(models.Model):
         if remove:
             activities.unlink()
         elif activities:
-            activities.action_feedback(feedback=_("Next step planned."))
+            activities._crm_feedback(_lt("Next step planned."))
 
     @api.model
     def _cron_idle_digest(self):
@@ -320,7 +322,7 @@ class CrmLead(models.Model):
         """One e-mail to ``leader`` listing these idle deals, in the leader's language."""
         if not leader.email:
             return self.env["mail.mail"]
-        self = self.with_context(lang=leader.lang)  # noqa: PLW0642 - the leader reads it
+        self = self.with_context(lang=leader._crm_lang())  # noqa: PLW0642 - the leader reads it
         now = fields.Datetime.now()
         base_url = self[:1].get_base_url()
         rows = Markup("").join(
@@ -491,16 +493,21 @@ class CrmLead(models.Model):
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
+        texts = {}  # the activity type's summary and note in each salesperson's language
         for lead in waiting:
             user = lead.user_id
             deadline = fields.Datetime.context_timestamp(
                 lead.with_context(tz=user.tz or "UTC"), lead.first_contact_deadline
             )
+            lang = user._crm_lang()
+            if lang not in texts:
+                localised = activity_type.with_context(lang=lang)
+                texts[lang] = (localised.summary, localised.default_note)
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary,
-                    "note": activity_type.default_note,
+                    "summary": texts[lang][0],
+                    "note": texts[lang][1],
                     "automated": True,
                     "res_model_id": model_id,
                     "res_id": lead.id,
@@ -551,13 +558,29 @@ class CrmLead(models.Model):
             owner = waiting.browse(activity.res_id).user_id
             if owner and activity.user_id != owner:
                 by_user[owner] |= activity
+        defaults = None  # the activity type's title in every language, read when a title must change
         for user, user_activities in by_user.items():
-            user_activities.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
+            user_activities = user_activities.with_context(mail_activity_quick_update=True)
+            localised = user_activities.activity_type_id[:1].with_context(lang=user._crm_lang())
+            retitled = user_activities.filtered(
+                lambda activity, title=localised.summary: activity.summary != title
+            )
+            if retitled:
+                # the default title and note follow the new salesperson's language (an edited title stays)
+                if defaults is None:
+                    langs = [code for code, _name in self.env["res.lang"].get_installed()]
+                    defaults = {localised.with_context(lang=lang).summary for lang in langs}
+                retitled = retitled.filtered(lambda activity, known=defaults: activity.summary in known)
+                retitled.write(
+                    {"user_id": user.id, "summary": localised.summary, "note": localised.default_note}
+                )
+            (user_activities - retitled).write({"user_id": user.id})
         waiting.browse(set(waiting.ids) - set(activities.mapped("res_id")))._first_contact_schedule()
 
     def _first_contact_register(self, contact_date=None, feedback=None, close_activity=True):
         """Record the first contact of the leads not contacted yet (``contact_date``, naive UTC, default
-        now) with its working hours since creation, and mark their First Contact activity done.
+        now) with its working hours since creation, and mark their First Contact activity done (with
+        ``feedback``, a lazy translation written in the activity user's language).
         The hook every channel calls: messages and calls logged on the lead, crm_telephony's calls."""
         when = contact_date or fields.Datetime.now()
         leads = self.sudo().filtered(lambda lead: lead.first_contact_deadline and not lead.first_contact_date)
@@ -574,7 +597,7 @@ class CrmLead(models.Model):
             )
         activities = leads._first_contact_activities() if close_activity else None
         if activities:
-            activities.action_feedback(feedback=feedback or _("First contact made."))
+            activities._crm_feedback(feedback or _lt("First contact made."))
 
     def _first_contact_message_counts(self, message):
         """A message counts as the first contact when an internal user (not OdooBot) sends it to the

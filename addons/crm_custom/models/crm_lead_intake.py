@@ -5,11 +5,13 @@ import hashlib
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
 from odoo.addons.phone_validation.tools import phone_validation
+
+from ..lang import in_lang
 
 # An open lead: active (lost leads are archived) and not in a won stage.
 _OPEN_LEAD_WHERE = """
@@ -154,7 +156,8 @@ class CrmLeadIntake(models.AbstractModel):
     @api.model
     def _intake_create_lead(self, company, team, vals, note=None):
         """A new lead of ``company`` for ``team``, its salesperson chosen by the team's assignment rules,
-        with ``note`` (Markup) logged in its chatter."""
+        with ``note`` logged in its chatter. Its name and note (see ``_intake_render_note``) may be lazy
+        translations: they are written in the language of the salesperson (else the team leader)."""
         leads = (
             self.env["crm.lead"]
             .with_company(company)
@@ -166,17 +169,23 @@ class CrmLeadIntake(models.AbstractModel):
                 default_user_id=False,
             )
         )
+        name = vals.get("name")
         vals = dict(
             vals,
+            name=in_lang(self.env, name),
             type=vals.get("type") or self._intake_lead_type(team),
             team_id=team.id,
             company_id=company.id,
             user_id=False,
         )
-        vals["user_id"] = team._crm_intake_assignee(leads.new(vals)).id
+        user = team._crm_intake_assignee(leads.new(vals))
+        reader = self.with_context(lang=(user or team.user_id)._crm_lang())
+        vals.update(user_id=user.id, name=in_lang(reader.env, name))
         lead = leads.create(vals)
         if note:
-            lead._message_log(body=note, author_id=self.env.ref("base.partner_root").id)
+            lead._message_log(
+                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
+            )
         return lead
 
     @api.model
@@ -192,12 +201,16 @@ class CrmLeadIntake(models.AbstractModel):
 
     @api.model
     def _intake_attach(self, card, company, channel, note=None, team=None, post=True):
-        """The known client's request on its card: ``note`` (Markup) in its chatter (unless the channel
-        posted it already, ``post=False``) and a to-do for the card's salesperson, due within the company's
-        First Contact SLA."""
-        if post and note:
-            card._message_log(body=note, author_id=self.env.ref("base.partner_root").id)
+        """The known client's request on its card: ``note`` in its chatter (unless the channel posted it
+        already, ``post=False``) and a to-do for the card's salesperson, due within the company's First
+        Contact SLA. ``channel`` (a lazy translation) and ``note`` (see ``_intake_render_note``) are
+        written in the salesperson's language."""
         user = self._intake_card_owner(card, team)
+        reader = self.with_context(lang=user._crm_lang())
+        if post and note:
+            card._message_log(
+                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
+            )
         if not user or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         deadline = company._crm_first_contact_deadline(fields.Datetime.now())
@@ -210,7 +223,7 @@ class CrmLeadIntake(models.AbstractModel):
             .create(
                 {
                     "activity_type_id": activity_type.id,
-                    "summary": _("New request: %(channel)s", channel=channel),
+                    "summary": reader.env._("New request: %(channel)s", channel=in_lang(reader.env, channel)),
                     "automated": True,
                     "res_model_id": self.env["ir.model"]._get_id(card._name),
                     "res_id": card.id,
@@ -221,13 +234,20 @@ class CrmLeadIntake(models.AbstractModel):
         )
 
     @api.model
+    def _intake_render_note(self, note):
+        """A chatter note given as Markup, or as the arguments of ``_intake_note`` (a tuple), rendered in
+        this environment's language."""
+        return self._intake_note(*note) if isinstance(note, tuple) else note
+
+    @api.model
     def _intake_note(self, title, lines, message=None):
-        """Chatter note of a request: a title, ``(label, value)`` lines and the client's message."""
-        body = Markup("<p><b>%s</b></p>") % title
+        """Chatter note of a request: a title, ``(label, value)`` lines and the client's message; the title
+        and the labels may be lazy translations, written in this environment's language."""
+        body = Markup("<p><b>%s</b></p>") % in_lang(self.env, title)
         shown = [(label, value) for label, value in lines if value]
         if shown:
             body += Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li>%s: %s</li>") % (label, value) for label, value in shown
+                Markup("<li>%s: %s</li>") % (in_lang(self.env, label), value) for label, value in shown
             )
         if message:
             body += Markup("<p>%s</p>") % Markup("<br/>").join(message.splitlines())

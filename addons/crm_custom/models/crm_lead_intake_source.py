@@ -6,7 +6,7 @@ import math
 import secrets
 from datetime import timedelta
 
-from odoo import _, api, fields, models, tools
+from odoo import _, _lt, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import frozendict
 
@@ -266,7 +266,7 @@ class CrmLeadIntakeSource(models.Model):
             intake._intake_attach(
                 card,
                 company,
-                channel=_("Web form %(name)s", name=self.sudo().name),
+                channel=_lt("Web form %(name)s", name=self.sudo().name),
                 note=self._intake_request_note(values),
                 team=self.env["crm.team"].browse(conf["team_id"]),
             )
@@ -402,7 +402,7 @@ class CrmLeadIntakeSource(models.Model):
         campaign = values["utm_campaign"] and utm._find_or_create_record(
             "utm.campaign", values["utm_campaign"]
         )
-        name = values["name"] or _(
+        name = values["name"] or _lt(
             "Request from %(who)s",
             who=values["contact_name"] or values["company_name"] or values["email"] or values["phone"],
         )
@@ -421,15 +421,17 @@ class CrmLeadIntakeSource(models.Model):
         }
 
     def _intake_request_note(self, values):
-        return self.env["crm.lead.intake"]._intake_note(
-            _("Request from the web form %(name)s", name=self.sudo().name),
+        """The request's chatter note, as the arguments of ``crm.lead.intake._intake_note`` (rendered in the
+        language of the card's salesperson)."""
+        return (
+            _lt("Request from the web form %(name)s", name=self.sudo().name),
             [
-                (_("Name"), values["contact_name"]),
-                (_("Company"), values["company_name"]),
-                (_("E-mail"), values["email"]),
-                (_("Phone"), values["phone"]),
-                (_("Subject"), values["name"]),
-                (_("Products"), ", ".join(values["products"].mapped("display_name"))),
+                (_lt("Name"), values["contact_name"]),
+                (_lt("Company"), values["company_name"]),
+                (_lt("E-mail"), values["email"]),
+                (_lt("Phone"), values["phone"]),
+                (_lt("Subject"), values["name"]),
+                (_lt("Products"), ", ".join(values["products"].mapped("display_name"))),
             ],
             values["message"],
         )

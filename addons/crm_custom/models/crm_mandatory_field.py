@@ -32,7 +32,8 @@ class CrmMandatoryField(models.Model):
         domain="[('model', '=', target_model), ('store', '=', True), ('readonly', '=', False)]",
         help="The card must have at least one of these fields filled in (one field: that field is required).",
     )
-    name = fields.Char(string="Rule", compute="_compute_name", store=True)
+    # built from the fields' labels when read, in the reader's language
+    name = fields.Char(string="Rule", compute="_compute_name", search="_search_name")
 
     @api.depends("target")
     def _compute_target_model(self):
@@ -40,9 +41,18 @@ class CrmMandatoryField(models.Model):
             rule.target_model = TARGET_MODELS.get(rule.target)
 
     @api.depends("field_ids", "target")
+    @api.depends_context("lang")
     def _compute_name(self):
         for rule in self:
-            rule.name = _(" or ").join(sorted(rule.field_ids.mapped("field_description")))
+            rule.name = self._fields_label(rule.field_ids)
+
+    def _search_name(self, operator, value):
+        return [("field_ids.field_description", operator, value)]
+
+    @api.model
+    def _fields_label(self, fields_):
+        """ "Phone or Mobile": the labels of ``fields_`` (ir.model.fields) in the current language."""
+        return self.env._(" or ").join(sorted(fields_.mapped("field_description")))
 
     @api.constrains("field_ids", "target")
     def _check_field_model(self):
@@ -76,7 +86,8 @@ class CrmMandatoryField(models.Model):
     @api.model
     @tools.ormcache()
     def _rules_data(self):
-        """Active rules per (company id, target) as ``((label, field names), ...)``, read once per registry.
+        """Active rules per (company id, target) as ``((field ids, field names), ...)``, read once per
+        registry (the labels are rendered in the language of the user who gets the message).
 
         A card is checked on every create and write: with this cache a company without a policy, or a write
         of fields no rule names, costs no query.
@@ -84,7 +95,10 @@ class CrmMandatoryField(models.Model):
         rules = {}
         for rule in self.sudo().with_context(active_test=True).search([]):
             key = (rule.company_id.id, rule.target)
-            rules[key] = (*rules.get(key, ()), (rule.name, tuple(rule.field_ids.mapped("name"))))
+            rules[key] = (
+                *rules.get(key, ()),
+                (tuple(rule.field_ids.ids), tuple(rule.field_ids.mapped("name"))),
+            )
         return rules
 
     @api.model
@@ -103,10 +117,11 @@ class CrmMandatoryField(models.Model):
         problems = []
         for record in records:
             rules = data.get(((record.company_id or self.env.company).id, target_of(record)), ())
-            for name, fnames in rules:
+            for field_ids, fnames in rules:
                 if changed is not None and changed.isdisjoint(fnames):
                     continue
                 if not any(record[fname] for fname in fnames):
+                    name = self._fields_label(self.env["ir.model.fields"].sudo().browse(field_ids))
                     problems.append(
                         _('"%(card)s": fill in %(fields)s.', card=record.display_name, fields=name)
                     )

@@ -100,14 +100,14 @@ class CrmMessengerChat(models.Model):
         card = intake._intake_find_card(company, phone=phone) if phone else None
         if card:
             intake._intake_attach(
-                card, company, channel=_("Telegram %(bot)s", bot=bot.name), team=bot.team_id, post=False
+                card, company, channel=_lt("Telegram %(bot)s", bot=bot.name), team=bot.team_id, post=False
             )
         else:
             card = intake._intake_create_lead(
                 company,
                 bot.team_id,
                 {
-                    "name": _("Telegram: %(name)s", name=label),
+                    "name": _lt("Telegram: %(name)s", name=label),
                     "contact_name": label,
                     "phone": phone or False,
                     "source_id": bot.source_id.id,
@@ -128,8 +128,11 @@ class CrmMessengerChat(models.Model):
 
     def _telegram_post_incoming(self, message):
         """The client's message in the card's chatter (photos and documents attached, downloaded from
-        Telegram), its salesperson notified."""
+        Telegram), its salesperson notified, in the salesperson's language."""
         self.ensure_one()
+        card = self._card()
+        owner = self.env["crm.lead.intake"]._intake_card_owner(card, self.bot_id.team_id)
+        self = self.with_context(lang=owner._crm_lang())  # noqa: PLW0642 - the salesperson reads it
         bot = self.bot_id
         text = message.get("text") or message.get("caption") or ""
         text = text if isinstance(text, str) else ""
@@ -143,7 +146,7 @@ class CrmMessengerChat(models.Model):
             if found:
                 attachments.append(found)
             else:
-                lines.append(_("[photo not downloaded]"))
+                lines.append(self.env._("[photo not downloaded]"))
         document = message.get("document")
         if isinstance(document, dict) and document.get("file_id"):
             found = bot._telegram_download(document["file_id"])
@@ -151,7 +154,7 @@ class CrmMessengerChat(models.Model):
                 name = document.get("file_name") if isinstance(document.get("file_name"), str) else found[0]
                 attachments.append((name, found[1]))
             else:
-                lines.append(_("[document not downloaded]"))
+                lines.append(self.env._("[document not downloaded]"))
         contact = message.get("contact")
         if isinstance(contact, dict):
             who = " ".join(
@@ -160,20 +163,20 @@ class CrmMessengerChat(models.Model):
                 if isinstance(part, str)
             )
             lines.append(
-                _("Shared contact: %(name)s %(phone)s", name=who, phone=contact.get("phone_number") or "")
+                self.env._(
+                    "Shared contact: %(name)s %(phone)s", name=who, phone=contact.get("phone_number") or ""
+                )
             )
         for key, label in OTHER_KINDS:
             if key in message:
-                lines.append(str(label))
+                lines.append(self.env._(label))
         who = self.name or self.external_chat_id
         if self.username:
             who = f"{who} (@{self.username})"
-        body = Markup("<p><b>%s</b></p>") % _("Telegram, %(who)s:", who=who)
+        body = Markup("<p><b>%s</b></p>") % self.env._("Telegram, %(who)s:", who=who)
         for part in [text, *lines]:
             if part:
                 body += Markup("<p>%s</p>") % Markup("<br/>").join(part.splitlines())
-        card = self._card()
-        owner = self.env["crm.lead.intake"]._intake_card_owner(card, bot.team_id)
         card.with_context(mail_create_nosubscribe=True).message_post(
             body=body,
             attachments=attachments,

@@ -16,7 +16,8 @@ class CrmSalesPlan(models.Model):
     _order = "date_from desc, team_id"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # the team's name and the period, in the reader's language
+    name = fields.Char(compute="_compute_name", search="_search_name")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, tracking=True
     )
@@ -82,9 +83,20 @@ class CrmSalesPlan(models.Model):
     ]
 
     @api.depends("team_id.name", "period_type", "date_from")
+    @api.depends_context("lang")
     def _compute_name(self):
         for plan in self:
             plan.name = f"{plan.team_id.name or ''} {plan._period_label()}".strip()
+
+    @api.depends("name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        return super()._compute_display_name()
+
+    def _search_name(self, operator, value):
+        # the name exists in each reader's language only: compared on the (few) plans the user sees
+        plans = self.search([])
+        return [("id", "in", plans.filtered_domain([("name", operator, value)]).ids)]
 
     @api.depends("period_type", "date_from")
     def _compute_date_to(self):
@@ -124,7 +136,9 @@ class CrmSalesPlan(models.Model):
         if self.period_type == "year":
             return str(self.date_from.year)
         if self.period_type == "quarter":
-            return f"{self.date_from.year} Q{(self.date_from.month - 1) // 3 + 1}"
+            return self.env._(
+                "%(year)s Q%(quarter)s", year=self.date_from.year, quarter=(self.date_from.month - 1) // 3 + 1
+            )
         return self.date_from.strftime("%Y-%m")
 
     @api.constrains("date_from", "period_type")
@@ -269,17 +283,19 @@ class CrmSalesPlan(models.Model):
         lines.create([{"plan_id": self.id, "user_id": user.id} for user in users - kept])
 
     def _notify_unrealistic(self, months):
+        """A note on the plan and a to-do for its team leader (else its author), in the leader's language."""
         manager = self.team_id.user_id or self.create_uid
-        note = _(
+        plan = self.with_context(lang=manager._crm_lang())
+        note = plan.env._(
             "In each of the last %(months)s months more than %(share)s%% of the team's members missed their "
             "revenue plan: this plan is likely unrealistic.",
             months=months,
             share=self.company_id.crm_plan_unrealistic_share,
         )
-        self.message_post(body=note)
-        self.activity_schedule(
+        plan.message_post(body=note)
+        plan.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Review a likely unrealistic sales plan"),
+            summary=plan.env._("Review a likely unrealistic sales plan"),
             note=note,
             user_id=manager.id,
         )

@@ -90,9 +90,10 @@ class IrActionsServer(models.Model):
                 user = self.activity_user_id
             elif self.activity_user_type == "generic" and self.activity_user_field_name in record:
                 user = record[self.activity_user_field_name]
+            summary, note = self._crm_activity_texts((user or self.env.user)._crm_lang())
             vals = {
-                "summary": self.activity_summary or "",
-                "note": self.activity_note or "",
+                "summary": summary,
+                "note": note,
                 "activity_type_id": self.activity_type_id.id,
                 "date_deadline": self._crm_activity_deadline(record, user),
             }
@@ -100,6 +101,26 @@ class IrActionsServer(models.Model):
                 vals["user_id"] = user.id
             target.activity_schedule(**vals)
         return False
+
+    def _crm_activity_texts(self, lang):
+        """The activity's title and note for a user of ``lang``: the action's own, except where they are the
+        activity type's defaults (in any language: the action took them in its author's), which are then
+        written in the user's language."""
+        localised = self.activity_type_id.with_context(lang=lang)
+        texts = []
+        for own, fname in ((self.activity_summary, "summary"), (self.activity_note, "default_note")):
+            if not own or own in self._crm_activity_type_defaults(fname):
+                own = localised[fname]
+            texts.append(own or "")
+        return texts
+
+    def _crm_activity_type_defaults(self, fname):
+        """The activity type's ``fname`` in every installed language."""
+        activity_type = self.activity_type_id
+        return {
+            activity_type.with_context(lang=code)[fname]
+            for code, _name in self.env["res.lang"].get_installed()
+        } - {False, ""}
 
     def _crm_activity_deadline(self, record, user):
         """Due date of the activity scheduled on ``record``: today plus the action's delay, in working
@@ -133,8 +154,12 @@ class IrActionsServer(models.Model):
             activities = targets._crm_open_activities(self.crm_close_activity_type_ids)
             if self.crm_close_mode == "remove":
                 activities.unlink()
-            else:
-                activities.action_feedback(feedback=self.crm_close_feedback or False)
+                continue
+            # the feedback (translatable) in the language of each activity's user
+            for lang, done in activities.grouped(lambda activity: activity.user_id._crm_lang()).items():
+                done.with_context(lang=lang).action_feedback(
+                    feedback=self.with_context(lang=lang).crm_close_feedback or False
+                )
         return False
 
 

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..lang import in_lang
+
 
 class MailActivity(models.Model):
     _name = "mail.activity"
@@ -30,3 +32,11 @@ class MailActivity(models.Model):
             # a next step is planned: the "Plan the next step" reminder of the deal has done its job
             self.env["crm.lead"].browse(set(planned.mapped("res_id")))._crm_close_idle_reminders()
         return activities
+
+    def _crm_feedback(self, feedback=False):
+        """Mark these activities done with ``feedback`` (text, or a lazy translation ``_lt(...)``) in the
+        language of each activity's user: the "done" line in the chatter reads in their language, as Odoo
+        writes its assignment e-mails in the assigned user's."""
+        for lang, activities in self.grouped(lambda activity: activity.user_id._crm_lang()).items():
+            activities = activities.with_context(lang=lang)
+            activities.action_feedback(feedback=in_lang(activities.env, feedback) or False)

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import _, api, models
+from odoo import _lt, api, models
 
 _logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class MailThread(models.AbstractModel):
                 intake.sudo()._intake_attach(
                     card,
                     self.env["res.company"].browse(info["company_id"]),
-                    channel=_("E-mail: %(subject)s", subject=message_dict.get("subject") or ""),
+                    channel=_lt("E-mail: %(subject)s", subject=message_dict.get("subject") or ""),
                     team=self.env["crm.team"].browse(info["team_id"]),
                     post=False,
                 )

@@ -8,7 +8,8 @@ from odoo.tools import float_round
 
 
 class HandoverPlan:
-    """What a hand-over moves: one entry per record (kind, record, colleague, note), and the colleague
+    """What a hand-over moves: one entry per record (kind, record, colleague, the values of its note, which
+    the audit line renders in its reader's language), and the colleague
     chosen so far for each client and record, so that a client's contacts, deals, quotations and
     activities stay together."""
 
@@ -24,8 +25,8 @@ class HandoverPlan:
         user = min(self.targets, key=lambda u: (self.load[kind][u.id], self.targets.ids.index(u.id)))
         return user
 
-    def add(self, kind, record, user, note=""):
-        self.moves.append({"kind": kind, "record": record, "user": user, "note": note})
+    def add(self, kind, record, user, note=None):
+        self.moves.append({"kind": kind, "record": record, "user": user, "note": note or {}})
         if user:
             self.load[kind][user.id] += 1
             self.record_target[(record._name, record.id)] = user
@@ -155,7 +156,7 @@ class CrmHandoverWizard(models.TransientModel):
                         "res_id": move["record"].id,
                         "res_name": move["record"].sudo().display_name,
                         "to_user_id": move["user"].id or False,
-                        "note": move["note"] or False,
+                        "note_values": move["note"] or False,
                     }
                 )
         self.env["crm.handover.line"].sudo().create(lines)
@@ -314,13 +315,12 @@ class CrmHandoverWizard(models.TransientModel):
                     "plan_line",
                     line,
                     user,
-                    _(
-                        "%(kpi)s of %(plan)s: %(share)s of %(target)s",
-                        kpi=line.kpi_id.name,
-                        plan=line.plan_id.name,
-                        share=share,
-                        target=line.target,
-                    ),
+                    {
+                        "kpi_id": line.kpi_id.id,
+                        "plan_id": line.plan_id.id,
+                        "share": share,
+                        "target": line.target,
+                    },
                 )
                 plan.moves[-1]["share"] = share
 
@@ -356,12 +356,7 @@ class CrmHandoverWizard(models.TransientModel):
             self.env["crm.team.member"].sudo().search([("user_id", "=", self.user_id.id)], order="id")
         )
         for member in memberships:
-            plan.add(
-                "team_member",
-                member,
-                self.env["res.users"],
-                _("Removed from %(team)s", team=member.crm_team_id.name),
-            )
+            plan.add("team_member", member, self.env["res.users"], {"team_id": member.crm_team_id.id})
 
     # ------------------------------------------------------------------------------------ apply
 

@@ -12,3 +12,4 @@ from . import test_marketing_cost
 from . import test_sales_ratios
 from . import test_cross_sell
 from . import test_abc
+from . import test_russian_screens

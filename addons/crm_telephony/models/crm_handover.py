@@ -10,3 +10,8 @@ class CrmHandoverLine(models.Model):
         selection_add=[("call", "Open Call"), ("callback", "Call Back"), ("extension", "PBX Extension")],
         ondelete={"call": "cascade", "callback": "cascade", "extension": "cascade"},
     )
+
+    def _note_render(self, values):
+        if self.kind == "extension":
+            return self.env._("Extension %(extension)s freed", extension=values.get("extension") or "")
+        return super()._note_render(values)

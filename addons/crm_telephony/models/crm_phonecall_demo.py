@@ -3,7 +3,7 @@
 import random
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class CrmPhonecallDemo(models.AbstractModel):
@@ -37,12 +37,13 @@ class CrmPhonecallDemo(models.AbstractModel):
             ring = rng.randint(2, 30)
             talk = rng.randint(20, 900) if outcome == "answered" else 0
             number = partner._phone_format(fname="phone") or partner.phone
+            env = self.with_context(lang=user._crm_lang()).env  # named in its user's language
             vals_list.append(
                 {
                     "name": (
-                        _("Inbound call from %(number)s", number=number)
+                        env._("Inbound call from %(number)s", number=number)
                         if inbound
-                        else _("Outbound call to %(number)s", number=number)
+                        else env._("Outbound call to %(number)s", number=number)
                     ),
                     "pbx_id": pbx.id,
                     "external_call_id": f"demo-{index:04d}",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from markupsafe import Markup
 from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models
+from odoo import _lt, api, fields, models
 
 from odoo.addons.crm_custom.transaction import read_committed
 
@@ -86,6 +86,7 @@ class CrmPhonecallEventsJob(models.AbstractModel):
     def _pbx_process_pending_batch(self):
         for call in self.filtered("pbx_lead_pending"):
             call._pbx_link_or_create_lead()
+        self._pbx_name_in_reader_lang()
         for call in self.filtered(lambda c: c.pbx_popup_pending and (c.lead_created or not c.end_time)):
             call._pbx_popup()
         ended = self.filtered("pbx_end_pending")
@@ -149,7 +150,7 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             .with_context(mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True)
         )
         vals = {
-            "name": _("Call from %(number)s", number=number_e164),
+            "name": self.env._("Call from %(number)s", number=number_e164),
             "type": "lead",
             "phone": number_e164,
             "team_id": team.id,
@@ -159,10 +160,40 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             "medium_id": (call and call.medium_id.id) or self.env.ref("utm.utm_medium_phone").id,
             "campaign_id": (call and call.campaign_id.id) or False,
         }
-        # the team's assignment rules evaluated on the values; no one when no member qualifies (the
-        # lead waits for the team's assignment, the call's own user is told by the pop-up)
-        vals["user_id"] = team._crm_assignment_member(leads.new(vals)).id
+        user = team._crm_assignment_member(leads.new(vals))
+        # named in the language of its salesperson (else of the team leader); no one when no member
+        # qualifies (the lead waits for the team's assignment, the call's own user is told by the pop-up)
+        reader = self.with_context(lang=(user or team.user_id)._crm_lang())
+        vals.update(user_id=user.id, name=reader.env._("Call from %(number)s", number=number_e164))
         return leads.create(vals)
+
+    # ------------------------------------------------------------ languages
+
+    def _pbx_reader(self):
+        """Who reads what the system writes about this call: its user, else its card's salesperson, else
+        its team's leader (possibly nobody: the job's language is used then)."""
+        self.ensure_one()
+        card = self._pbx_card()
+        return self.user_id or (card.user_id if card else card) or self.team_id.user_id
+
+    def _pbx_default_name(self, env):
+        """The name the PBX gives this call, in ``env``'s language."""
+        if self.direction == "in":
+            return env._("Inbound call from %(number)s", number=self.remote_e164)
+        return env._("Outbound call to %(number)s", number=self.remote_e164)
+
+    def _pbx_name_in_reader_lang(self):
+        """The webhook names a new call in the request's language (it does not know who will take it):
+        the job renames it in its reader's language, unless someone renamed it meanwhile."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        envs = {lang: self.with_context(lang=lang).env for lang in langs}
+        for call in self.filtered("remote_e164"):
+            lang = call._pbx_reader()._crm_lang()
+            if lang not in envs:
+                continue
+            name = call._pbx_default_name(envs[lang])
+            if call.name != name and call.name in {call._pbx_default_name(env) for env in envs.values()}:
+                call.name = name
 
     # ----------------------------------------------------------------- pop-up
 
@@ -172,18 +203,21 @@ class CrmPhonecallEventsJob(models.AbstractModel):
         card = self._pbx_card()
         if not (self.user_id and card):
             return
+        # written in the language of the user who gets it
+        self = self.with_context(lang=self.user_id._crm_lang())  # noqa: PLW0642
+        card = card.with_env(self.env)
         action = {
             "type": "ir.actions.act_window",
             "res_model": card._name,
             "res_id": card.id,
             "views": [[False, "form"]],
             "target": "current",
-            "context": {"params": {"button_name": _("Open card"), "button_icon": "fa-address-card"}},
+            "context": {"params": {"button_name": self.env._("Open card"), "button_icon": "fa-address-card"}},
         }
         if self.lead_created:
-            title = _("New lead from %(number)s", number=self.remote_e164)
+            title = self.env._("New lead from %(number)s", number=self.remote_e164)
         else:
-            title = _("Call from %(number)s", number=self.remote_e164)
+            title = self.env._("Call from %(number)s", number=self.remote_e164)
         self.user_id.sudo().notify_info(
             message=Markup("%s") % card.display_name, title=title, sticky=True, action=action
         )
@@ -196,13 +230,19 @@ class CrmPhonecallEventsJob(models.AbstractModel):
         calls = self.filtered(lambda call: not call.card_logged)
         if not calls:
             return
-        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter
+        # a log note (no follower notification) authored by OdooBot, the PBX's voice in the chatter, in the
+        # language of the card's salesperson (else of the call's user, else of the team leader)
         bot = self.env.ref("base.partner_root")
-        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        envs = {}  # language -> (environment, outcome labels)
         by_model = defaultdict(list)
         for call in calls:
             target = call._pbx_card() or call
-            by_model[target._name].append((target.id, call._pbx_log_body(outcomes)))
+            reader = (target.user_id if target != call else call.user_id) or call._pbx_reader()
+            lang = reader._crm_lang()
+            if lang not in envs:
+                env = self.with_context(lang=lang).env
+                envs[lang] = (env, dict(self._fields["outcome"]._description_selection(env)))
+            by_model[target._name].append((target.id, call._pbx_log_body(*envs[lang])))
         for model, lines in by_model.items():
             while lines:  # a card with several calls in the batch: one message each, in call order
                 bodies, lines_left = {}, []
@@ -217,11 +257,12 @@ class CrmPhonecallEventsJob(models.AbstractModel):
                 lines = lines_left
         calls.card_logged = True
 
-    def _pbx_log_body(self, outcomes):
+    def _pbx_log_body(self, env, outcomes):
+        """The call's chatter line in ``env``'s language (``outcomes``: the outcome labels in it)."""
         self.ensure_one()
-        return Markup("<p>%s</p>") % _(
+        return Markup("<p>%s</p>") % env._(
             "%(direction)s call %(number)s: %(outcome)s, %(talk)s s of talk (extension %(ext)s).",
-            direction=_("Inbound") if self.direction == "in" else _("Outbound"),
+            direction=env._("Inbound") if self.direction == "in" else env._("Outbound"),
             number=self.remote_e164,
             outcome=outcomes.get(self.outcome, ""),
             talk=self.talk_seconds,
@@ -237,6 +278,7 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             return
         activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
         vals_list, calls = [], self.browse()
+        notes = {}  # the activity type's note in each user's language
         for call in self.filtered(lambda c: not c.callback_activity_id):
             card = call._pbx_card()
             target = card or call
@@ -246,11 +288,17 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             if not user:
                 _logger.info("Missed call %s: nobody responsible nor team leader, no call back", call.id)
                 continue
+            # in the language of the user who has to call back
+            lang = user._crm_lang()
+            if lang not in notes:
+                notes[lang] = activity_type.with_context(lang=lang).default_note
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
-                    "summary": _("Call back %(number)s", number=call.remote_e164),
-                    "note": activity_type.default_note,
+                    "summary": self.with_context(lang=lang).env._(
+                        "Call back %(number)s", number=call.remote_e164
+                    ),
+                    "note": notes[lang],
                     "automated": True,
                     "res_model_id": self.env["ir.model"]._get_id(target._name),
                     "res_id": target.id,
@@ -294,4 +342,4 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             if answered:
                 closing[answered[0]] |= call.callback_activity_id
         for call, activities in closing.items():
-            activities.action_feedback(feedback=_("Answered call %(call)s", call=call.display_name))
+            activities._crm_feedback(_lt("Answered call %(call)s", call=call.display_name))

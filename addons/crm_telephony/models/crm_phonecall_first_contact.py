@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, models
+from odoo import _lt, api, models
 
 
 class CrmPhonecall(models.Model):
@@ -36,4 +36,4 @@ class CrmPhonecall(models.Model):
             if moment and (lead not in first or moment < first[lead]):
                 first[lead] = moment
         for lead, moment in first.items():
-            lead._first_contact_register(moment, feedback=_("First contact made: call."))
+            lead._first_contact_register(moment, feedback=_lt("First contact made: call."))

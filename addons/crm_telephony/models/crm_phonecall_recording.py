@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class CrmPhonecallRecording(models.AbstractModel):
             order="recording_next_try, id",
         )
         for call in calls:
+            # what the job writes on the call (its note, an error) in the language of the call's reader
+            call = call.with_context(lang=call._pbx_reader()._crm_lang())  # noqa: PLW2901
             try:
                 with self.env.cr.savepoint():
                     call._pbx_fetch_recording()
@@ -70,7 +72,7 @@ class CrmPhonecallRecording(models.AbstractModel):
                 raise  # concurrency: the cron runs the job again
             except Exception as error:
                 _logger.exception("Recording of call %s: unexpected error", call.id)
-                call._pbx_recording_failed(_("Unexpected error: %(error)s", error=repr(error)))
+                call._pbx_recording_failed(call.env._("Unexpected error: %(error)s", error=repr(error)))
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
@@ -78,7 +80,7 @@ class CrmPhonecallRecording(models.AbstractModel):
     def _pbx_fetch_recording(self):
         self.ensure_one()
         if not self.pbx_id:
-            self._pbx_recording_failed(_("The call has no PBX to download its recording from."))
+            self._pbx_recording_failed(self.env._("The call has no PBX to download its recording from."))
             return False
         try:
             content, mimetype = self.pbx_id._pbx_download_recording(self)
@@ -107,7 +109,7 @@ class CrmPhonecallRecording(models.AbstractModel):
             }
         )
         self.message_post(
-            body=_("Call recording"), attachment_ids=attachment.ids, subtype_xmlid="mail.mt_note"
+            body=self.env._("Call recording"), attachment_ids=attachment.ids, subtype_xmlid="mail.mt_note"
         )
         return True
 

@@ -11,3 +11,4 @@ from . import test_recording_safety
 from . import test_webhook_hostile
 from . import test_replica_routes
 from . import test_call_tracking
+from . import test_russian_reader

@@ -319,10 +319,10 @@ class TestGenericWebhook(HttpCase):
         poisoned = self.calls("c-41")
         log_body = type(poisoned)._pbx_log_body
 
-        def failing_log_body(call, outcomes):
+        def failing_log_body(call, env, outcomes):
             if call == poisoned:
                 raise ValueError("broken call")
-            return log_body(call, outcomes)
+            return log_body(call, env, outcomes)
 
         self._wait_remaining_requests()
         with (

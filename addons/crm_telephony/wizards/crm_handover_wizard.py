@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, models
+from odoo import models
 
 
 class CrmHandoverWizard(models.TransientModel):
@@ -39,10 +39,7 @@ class CrmHandoverWizard(models.TransientModel):
         result = super()._plan_teams(plan)
         if self.user_id.pbx_extension:
             plan.add(
-                "extension",
-                self.user_id,
-                self.env["res.users"],
-                _("Extension %(extension)s freed", extension=self.user_id.pbx_extension),
+                "extension", self.user_id, self.env["res.users"], {"extension": self.user_id.pbx_extension}
             )
         return result
 
