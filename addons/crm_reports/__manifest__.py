@@ -22,10 +22,20 @@
         "report/crm_report_activity_views.xml",
         "report/crm_report_plan_fact_views.xml",
         "wizards/crm_report_export_views.xml",
+        "views/crm_dashboard_views.xml",
+        "views/res_config_settings_views.xml",
         "report/crm_lead_pipeline_xlsx.xml",
         "report/crm_report_export_reports.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_reports/static/src/dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "crm_reports/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -5,3 +5,6 @@ from . import crm_lead_stage_reach
 from . import crm_lead
 from . import crm_stage
 from . import res_company
+from . import res_partner
+from . import crm_dashboard
+from . import res_config_settings
