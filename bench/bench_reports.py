@@ -129,28 +129,8 @@ def build(pg, db, args):
 
 
 def make_plans(env, ds):
-    """12 monthly plans per bench team: every salesperson with a revenue and a new-leads line, a team line."""
-    revenue, leads_new = env.ref("crm_custom.kpi_revenue"), env.ref("crm_custom.kpi_leads_new")
-    month = ds.start
-    vals = []
-    for _index in range(ds.months):
-        for company_id, users in ds.users.items():
-            teams = ds.teams[company_id]
-            for team_id in sorted(set(teams)):
-                members = [uid for uid, tid in zip(users, teams, strict=True) if tid == team_id]
-                lines = [
-                    (0, 0, {"user_id": uid, "kpi_id": kpi.id, "target": target})
-                    for uid in members
-                    for kpi, target in ((revenue, 1_000_000.0), (leads_new, 800.0))
-                ]
-                lines.append((0, 0, {"kpi_id": revenue.id, "target": 1_000_000.0 * len(members)}))
-                vals.append(
-                    {"team_id": team_id, "company_id": company_id, "date_from": month, "line_ids": lines}
-                )
-        month = (month.replace(day=28) + (date(2000, 2, 1) - date(2000, 1, 1))).replace(day=1)
-    plans = env["crm.sales.plan"].create(vals)
-    plans.write({"state": "open"})
-    plans.line_ids._refresh_actuals()
+    """12 monthly plans per bench team: every salesperson with a revenue and a new-leads line, team lines."""
+    ds.plans(kpis=("revenue", "leads_new"))
 
 
 def pivot(env, model, runs):

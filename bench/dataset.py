@@ -36,6 +36,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import suite  # noqa: E402
 
 ADDONS = ("crm_custom", "crm_telephony", "crm_reports")
+# the KPIs of this month's plans for the dashboards
+DASHBOARD_KPIS = ("revenue", "leads_new", "deals_won", "calls_in", "calls_out")
 _CONFIGURED = False
 PREFIX = "Bench"
 
@@ -991,6 +993,285 @@ class Dataset:
         cr.execute("ANALYZE crm_phonecall")
         return rows
 
+    # ------------------------------------------------------------------ physical order
+
+    def cluster_by_date(self):
+        """Rewrite the generated tables in the order of their dates (calls, journal items, journal entries,
+        leads, the funnel's rows), as production writes them: day after day. The generators draw each
+        row's date at random, so without this the rows of one month are spread over the whole table,
+        which no production database looks like. Returns the number of tables rewritten."""
+        return self._timed("tables rewritten in date order (CLUSTER)", self._cluster_by_date)
+
+    def _cluster_by_date(self):
+        cr = self.cr
+        tables = (
+            ("crm_phonecall", "date"),
+            ("account_move_line", "date"),
+            ("account_move", "date"),
+            ("crm_lead", "create_date"),
+            ("crm_lead_stage_reach", "cohort_on"),
+            ("mail_activity", "date_deadline"),
+        )
+        for table, column in tables:
+            index = f"bench_cluster_{table}_idx"
+            cr.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({column})")
+            cr.execute(f"CLUSTER {table} USING {index}")
+            cr.execute(f"DROP INDEX {index}")
+            cr.execute(f"ANALYZE {table}")
+        return len(tables)
+
+    # ------------------------------------------------------------------ what the dashboards read
+
+    def dashboard_data(self, activities=200_000):
+        """Everything the role dashboards read beyond leads, invoices and calls (see each generator)."""
+        self.receivables()
+        self.activities(activities)
+        self.callbacks()
+        self.birthdays()
+        self.card_quality()
+        self.plans(months=1, kpis=DASHBOARD_KPIS)
+
+    def receivables(self, *, paid_share=85, partial_share=5):
+        """Totals, due dates and payment status of the generated journal entries, as accounting would have
+        them: amounts from their product lines (no tax), due 0, 15, 30 or 45 days after the invoice date;
+        of the posted customer documents ``paid_share`` percent paid and ``partial_share`` percent half
+        paid, the others not paid (amount residual = total). No payment is generated. Returns the number of
+        entries updated."""
+        return self._timed(
+            "receivables (totals, due dates, payment status)", self._receivables, paid_share, partial_share
+        )
+
+    def _receivables(self, paid_share, partial_share):
+        cr = self.cr
+        cr.execute(
+            f"""
+            WITH totals AS (
+                SELECT l.move_id, SUM(l.price_subtotal) AS in_currency, SUM(l.balance) AS balance
+                  FROM account_move_line l
+                 WHERE l.name = '{PREFIX} line' AND l.display_type = 'product'
+                 GROUP BY l.move_id
+            ),
+            status AS (
+                SELECT m.id, t.in_currency, t.balance,
+                       CASE WHEN m.move_type IN ('out_invoice', 'out_refund') AND m.state = 'posted'
+                                 AND mod({h("paid", "m.id")}, 100) < %(paid)s THEN 'paid'
+                            WHEN m.move_type IN ('out_invoice', 'out_refund') AND m.state = 'posted'
+                                 AND mod({h("paid", "m.id")}, 100) < %(paid)s + %(partial)s THEN 'partial'
+                            ELSE 'not_paid' END AS payment_state,
+                       CASE WHEN m.move_type = 'out_invoice' THEN 1 ELSE -1 END AS sign
+                  FROM account_move m
+                  JOIN totals t ON t.move_id = m.id
+            )
+            UPDATE account_move m
+               SET invoice_date_due = m.invoice_date + 15 * mod({h("due", "m.id")}, 4),
+                   amount_untaxed = s.in_currency, amount_total = s.in_currency, amount_tax = 0,
+                   amount_untaxed_signed = -s.balance, amount_total_signed = -s.balance, amount_tax_signed = 0,
+                   amount_untaxed_in_currency_signed = s.sign * s.in_currency,
+                   amount_total_in_currency_signed = s.sign * s.in_currency,
+                   payment_state = s.payment_state,
+                   amount_residual = CASE s.payment_state WHEN 'paid' THEN 0
+                                          WHEN 'partial' THEN round(s.in_currency / 2, 2)
+                                          ELSE s.in_currency END,
+                   amount_residual_signed = CASE s.payment_state WHEN 'paid' THEN 0
+                                                 WHEN 'partial' THEN round(-s.balance / 2, 2)
+                                                 ELSE -s.balance END
+              FROM status s
+             WHERE s.id = m.id
+            """,  # noqa: S608 - SQL fragments of this module
+            {"paid": paid_share, "partial": partial_share},
+        )
+        rows = cr.rowcount
+        cr.execute("ANALYZE account_move")
+        return rows
+
+    # ------------------------------------------------------------------ activities (dashboards)
+
+    def activities(self, count, *, days=20):
+        """``count`` planned activities (to-do, call, meeting) on open opportunities, for the opportunity's
+        salesperson, due from ``days`` days ago to ``days`` days ahead of ``end`` (an opportunity may have
+        several). Returns the number of activities."""
+        return self._timed("activities on open opportunities", self._activities, count, days)
+
+    def _activities(self, count, days):
+        cr, env = self.cr, self.env
+        types = [
+            env.ref(xmlid).id
+            for xmlid in (
+                "mail.mail_activity_data_todo",
+                "mail.mail_activity_data_call",
+                "mail.mail_activity_data_meeting",
+            )
+        ]
+        model_id = env["ir.model"]._get_id("crm.lead")
+        cr.execute(
+            f"""
+            WITH open_deals AS (
+                SELECT l.id, l.user_id, l.name, row_number() OVER (ORDER BY l.id) AS n, count(*) OVER () AS total
+                  FROM crm_lead l
+                  JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE l.type = 'opportunity' AND l.active AND NOT COALESCE(s.is_won, FALSE) AND l.user_id IS NOT NULL
+                   AND l.name LIKE '{PREFIX} lead %%'
+            )
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                       date_deadline, user_id, automated, active, create_uid, write_uid,
+                                       create_date, write_date)
+            SELECT %(model_id)s, 'crm.lead', d.id, d.name, (%(types)s::int[])[1 + mod({h("atype")}, 3)],
+                   'Bench follow-up', %(end)s::date + (mod({h("adue")}, 2 * %(days)s + 1) - %(days)s)::int,
+                   d.user_id, FALSE, TRUE, 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM generate_series(1, %(count)s) g
+              JOIN open_deals d ON d.n = 1 + mod({h("adeal")}, (SELECT max(total) FROM open_deals))
+            """,  # noqa: S608 - SQL fragments of this module
+            {"model_id": model_id, "types": types, "end": self.end, "days": days, "count": count},
+        )
+        rows = cr.rowcount
+        cr.execute("ANALYZE mail_activity")
+        return rows
+
+    def callbacks(self, days=7):
+        """A "Call back" activity (crm_telephony's missed-call process) for each missed inbound call of the
+        last ``days`` days up to ``end``, on the call's customer, for the call's user, due on the call's day;
+        the call keeps it in ``callback_activity_id``. Returns the number of call backs."""
+        return self._timed("call backs of missed calls", self._callbacks, days)
+
+    def _callbacks(self, days):
+        cr, env = self.cr, self.env
+        call_back = env.ref("crm_telephony.mail_activity_type_call_back").id
+        model_id = env["ir.model"]._get_id("res.partner")
+        cr.execute("DROP TABLE IF EXISTS bench_callback")
+        cr.execute(
+            """
+            CREATE UNLOGGED TABLE bench_callback AS
+            SELECT nextval('mail_activity_id_seq') AS id, c.id AS call_id, c.partner_id, c.user_id,
+                   c.remote_e164, c.date::date AS day
+              FROM crm_phonecall c
+             WHERE c.direction = 'in' AND c.outcome IN ('missed', 'busy', 'no_answer', 'voicemail')
+               AND c.state <> 'cancel' AND c.partner_id IS NOT NULL AND c.user_id IS NOT NULL
+               AND c.callback_activity_id IS NULL
+               AND c.date >= %(since)s AND c.date < %(until)s
+            """,
+            {"since": self.end - timedelta(days=days - 1), "until": self.end + timedelta(days=1)},
+        )
+        cr.execute(
+            """
+            INSERT INTO mail_activity (id, res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                       date_deadline, user_id, automated, active, create_uid, write_uid,
+                                       create_date, write_date)
+            SELECT b.id, %(model_id)s, 'res.partner', b.partner_id, p.name, %(type)s, 'Call back ' || b.remote_e164,
+                   b.day, b.user_id, TRUE, TRUE, 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM bench_callback b
+              JOIN res_partner p ON p.id = b.partner_id
+            """,
+            {"model_id": model_id, "type": call_back},
+        )
+        rows = cr.rowcount
+        cr.execute(
+            "UPDATE crm_phonecall c SET callback_activity_id = b.id FROM bench_callback b WHERE c.id = b.call_id"
+        )
+        cr.execute("DROP TABLE bench_callback")
+        cr.execute("ANALYZE mail_activity")
+        return rows
+
+    # ------------------------------------------------------------------ contacts' birthdays (dashboards)
+
+    def birthdays(self, share=30):
+        """A birthdate (OCA partner_contact_birthdate) on ``share`` percent of the generated individuals,
+        spread over the days of the year (born 1960-1999). Returns the number of partners updated."""
+        return self._timed("birthdays", self._birthdays, share)
+
+    def _birthdays(self, share):
+        if not self.partner_range:
+            return 0
+        low, high, _total, _prefix = self.partner_range
+        self.cr.execute(
+            f"""
+            UPDATE res_partner
+               SET birthdate_date = DATE '1960-01-01' + mod({h("bday", "id")}, 14600)
+             WHERE id BETWEEN %(low)s AND %(high)s AND NOT is_company AND mod({h("hasbday", "id")}, 100) < %(share)s
+            """,  # noqa: S608 - SQL fragments of this module
+            {"low": low, "high": high, "share": share},
+        )
+        rows = self.cr.rowcount
+        self.cr.execute("ANALYZE res_partner")
+        return rows
+
+    # ------------------------------------------------------------------ card quality (dashboards)
+
+    def card_quality(self, days=2):
+        """Two completeness rules on the main company's contacts (phone, e-mail; weight 50 each) and the
+        daily card-quality snapshot (crm_custom's table) of the last ``days`` days up to ``end``, taken by
+        the module itself. Returns the number of snapshot lines."""
+        return self._timed("card-quality snapshots", self._card_quality, days)
+
+    def _card_quality(self, days):
+        env = self.env
+        main = env.ref("base.main_company")
+        Rule = env["crm.card.score.rule"]
+        for name, fname in ((f"{PREFIX} phone", "phone"), (f"{PREFIX} e-mail", "email")):
+            if not Rule.search_count([("name", "=", name)]):
+                Rule.create(
+                    {
+                        "name": name,
+                        "target": "contact",
+                        "domain": f"[('{fname}', '!=', False)]",
+                        "weight": 50,
+                        "company_id": main.id,
+                    }
+                )
+        Line = env["crm.card.quality.line"]
+        for offset in range(days - 1, -1, -1):
+            Line._take_snapshot(self.end - timedelta(days=offset))
+        self.cr.execute("SELECT count(*) FROM crm_card_quality_line")
+        return self.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------ sales plans
+
+    def plans(self, *, months=None, kpis=("revenue", "leads_new"), targets=None):
+        """Monthly plans of every generated team for the last ``months`` months up to ``end`` (default: the
+        whole period): one line per salesperson and KPI (codes ``kpis``), a team line per KPI, opened and
+        their actuals refreshed. A plan that exists gets the lines it lacks. ``targets``: {code: target per
+        salesperson} (default: 1,000,000 of revenue, 800 of anything else). Returns the number of lines
+        created."""
+        return self._timed("sales plans", self._plans, months or self.months, kpis, targets or {})
+
+    def _plans(self, months, kpis, targets):
+        env = self.env
+        Plan, Line = env["crm.sales.plan"], env["crm.sales.plan.line"]
+        records = env["crm.kpi"].search([("code", "in", list(kpis))])
+        month = self.end.replace(day=1)
+        starts = []
+        for _index in range(months):
+            starts.append(month)
+            month = (month - timedelta(days=1)).replace(day=1)
+        created = Line
+        for start in sorted(starts):
+            for company_id, users in self.users.items():
+                teams = self.teams[company_id]
+                for team_id in sorted(set(teams)):
+                    members = [uid for uid, tid in zip(users, teams, strict=True) if tid == team_id]
+                    plan = Plan.search(
+                        [("team_id", "=", team_id), ("period_type", "=", "month"), ("date_from", "=", start)]
+                    )
+                    if not plan:
+                        plan = Plan.create({"team_id": team_id, "company_id": company_id, "date_from": start})
+                    have = {(line.user_id.id, line.kpi_id.id) for line in plan.line_ids}
+                    vals = []
+                    for kpi in records:
+                        target = targets.get(kpi.code, 1_000_000.0 if kpi.code == "revenue" else 800.0)
+                        vals += [
+                            {"plan_id": plan.id, "user_id": uid, "kpi_id": kpi.id, "target": target}
+                            for uid in members
+                            if (uid, kpi.id) not in have
+                        ]
+                        if (False, kpi.id) not in have:
+                            vals.append(
+                                {"plan_id": plan.id, "kpi_id": kpi.id, "target": target * len(members)}
+                            )
+                    created |= Line.create(vals)
+        plans = created.plan_id
+        plans.filtered(lambda plan: plan.state == "draft").write({"state": "open"})
+        plans.line_ids._refresh_actuals()
+        return len(created)
+
 
 def main():
     parser = argparse.ArgumentParser(
@@ -1014,6 +1295,12 @@ def main():
     parser.add_argument(
         "--marketing-costs", action="store_true", help="a year of marketing spend per channel"
     )
+    parser.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="also what the role dashboards read: receivables, 200,000 activities, call backs of the last "
+        "7 days, birthdays, two card-quality snapshots, this month's plans with five KPIs",
+    )
     parser.add_argument("--drop", action="store_true", help="start from a fresh database")
     args = parser.parse_args()
     pg = postgres()
@@ -1033,6 +1320,8 @@ def main():
                 ds.orders(share=args.orders_share)
             if args.marketing_costs:
                 ds.marketing_costs()
+            if args.dashboard:
+                ds.dashboard_data()
         vacuum(pg, args.db)
     finally:
         pg.stop()

@@ -40,7 +40,7 @@ def neutral_policies(env):
     """Our policies at the values that leave Odoo's own flows alone, for every company, and through
     user-defined defaults for the companies the tests create: lost reason not required, duplicate guard
     off, no First Contact SLA (no activity on new leads), e-mails of known clients create leads as in Odoo,
-    no mandatory fields."""
+    no mandatory fields, CRM opening on Odoo's pipeline rather than on the role dashboard."""
     values = {
         "crm_lost_reason_required": False,
         "crm_duplicate_guard": "off",
@@ -51,6 +51,8 @@ def neutral_policies(env):
     for fname, value in values.items():
         env["ir.default"].set("res.company", fname, value)
     env["crm.mandatory.field"].search([]).write({"active": False})
+    if "crm.dashboard" in env:
+        env["crm.dashboard"]._set_landing(False)
 
 
 def apply_policies():

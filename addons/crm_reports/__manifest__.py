@@ -30,12 +30,21 @@
         "report/crm_report_cross_sell_views.xml",
         "wizards/crm_report_export_views.xml",
         "wizards/crm_cross_sell_views.xml",
+        "views/crm_dashboard_views.xml",
         "report/crm_lead_pipeline_xlsx.xml",
         "report/crm_report_export_reports.xml",
         "views/menus.xml",
         "views/marketing_menus.xml",
     ],
     "demo": ["demo/crm_marketing_cost_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "crm_reports/static/src/dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "crm_reports/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -25,3 +25,21 @@ class ResConfigSettings(models.TransientModel):
                 ),
             },
         }
+
+    crm_dashboard_landing = fields.Boolean(
+        string="Open CRM on the Dashboard",
+        help="The CRM app opens on the role dashboard (CRM > Dashboard) instead of the pipeline, for every "
+        "user (the order of the CRM menus, shared by all companies).",
+    )
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        values["crm_dashboard_landing"] = self.env["crm.dashboard"]._is_landing()
+        return values
+
+    def set_values(self):
+        result = super().set_values()
+        if self.env["crm.dashboard"]._is_landing() != self.crm_dashboard_landing:
+            self.env["crm.dashboard"]._set_landing(self.crm_dashboard_landing)
+        return result

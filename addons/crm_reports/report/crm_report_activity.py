@@ -205,8 +205,13 @@ class CrmReportActivity(models.Model):
 
     @api.model
     def _kpi_rows(self, companies=None, date_from=None, date_to=None):
-        """The KPIs' own aggregates side by side (``crm.kpi._aggregate_several``), one column per KPI."""
-        codes = [code for code, _factor in MEASURES.values()]
+        """The KPIs' own aggregates side by side (``crm.kpi._aggregate_several``), one column per KPI.
+
+        A caller that reads only some measures (the dashboards) names them in the context key
+        ``crm_report_measures``: the other KPIs are not computed, their columns are 0."""
+        columns = [code for code, _factor in MEASURES.values()]
+        wanted = self.env.context.get("crm_report_measures")
+        codes = [code for name, (code, _factor) in MEASURES.items() if name in wanted] if wanted else columns
         return self.env["crm.kpi"]._aggregate_several(
-            codes, companies or self.env.companies, date_from, date_to
+            codes or columns[:1], companies or self.env.companies, date_from, date_to, columns=columns
         )

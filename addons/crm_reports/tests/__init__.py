@@ -13,3 +13,5 @@ from . import test_sales_ratios
 from . import test_cross_sell
 from . import test_abc
 from . import test_russian_screens
+from . import test_dashboard
+from . import test_dashboard_tour
