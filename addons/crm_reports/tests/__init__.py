@@ -7,3 +7,4 @@ from . import test_report_activity
 from . import test_report_timezone
 from . import test_report_security
 from . import test_report_exports
+from . import test_demo_story
