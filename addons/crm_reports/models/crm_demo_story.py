@@ -201,7 +201,11 @@ class CrmDemoStory(models.AbstractModel):
         for company in companies:
             company.partner_id.write({"kpp": "770501001", "legal_name": company.name, "lang": "ru_RU"})
             env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-        env.user.write({"company_ids": [Command.link(cid) for cid in companies.ids]})
+            # the generic chart sets the currency of its (American) fiscal country: back to roubles
+            company.write({"currency_id": rub.id, "account_fiscal_country_id": ru.id})
+        admin = env.ref("base.user_admin")
+        (env.user | admin).write({"company_ids": [Command.link(cid) for cid in companies.ids]})
+        admin.company_id = companies[0]  # the administrator lands in the story's company
         story["companies"] = companies
         story["taxes"] = {}
         for company in companies:
@@ -550,14 +554,14 @@ class CrmDemoStory(models.AbstractModel):
             self.env["crm.lead.stage.reach"]._rebuild(lead_ids)
 
     def _story_quotations(self, story):
-        """Quotations of the open opportunities in the later stages (drafts and sent ones)."""
+        """Quotations of the open opportunities in the later stages (drafts and sent ones), and the
+        confirmed sales orders of the won deals, dated the day each deal was won."""
         env, rng = self.env, story["rng"]
         leads = story["leads"].filtered(
             lambda lead: (
                 lead.active
                 and lead.type == "opportunity"
-                and not lead.stage_id.is_won
-                and lead.stage_id.sequence > 1
+                and (lead.stage_id.is_won or lead.stage_id.sequence > 1)
             )
         )
         vals_list = []
@@ -585,9 +589,13 @@ class CrmDemoStory(models.AbstractModel):
                 }
             )
         orders = env["sale.order"].with_company(story["companies"][0]).create(vals_list)
-        sent = orders.filtered(lambda order: order.id % 2)
+        won = orders.filtered(lambda order: order.opportunity_id.stage_id.is_won)
+        won.action_confirm()
+        for order in won:
+            order.date_order = order.opportunity_id.date_closed
+        sent = (orders - won).filtered(lambda order: order.id % 2)
         sent.write({"state": "sent"})
-        story["quotations"] = orders
+        story["quotations"], story["orders"] = orders - won, won
 
     def _story_invoices(self, story):
         """Posted invoices of each salesperson over 13 months, most paid, a few credit notes.
