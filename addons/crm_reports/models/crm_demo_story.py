@@ -91,6 +91,8 @@ class CrmDemoStory(models.AbstractModel):
             mail_create_nosubscribe=True,
             mail_notrack=True,
             no_reset_password=True,
+            mail_auto_subscribe_no_notify=True,  # no "you have been assigned" e-mail per record
+            mail_notify_force_send=False,
             # names are written in Russian (and copied to English by Odoo); messages of the flows are Russian
             lang="ru_RU",
         )
@@ -120,6 +122,7 @@ class CrmDemoStory(models.AbstractModel):
             "_story_plans",
             "_story_calls",
             "_story_activities",
+            "_story_processes",
         ]
 
     # ------------------------------------------------------------------ helpers
@@ -209,8 +212,17 @@ class CrmDemoStory(models.AbstractModel):
         story["companies"] = companies
         story["taxes"] = {}
         for company in companies:
+            group = env["account.tax.group"].create(
+                {"name": "НДС", "company_id": company.id, "country_id": ru.id}
+            )
             story["taxes"][company.id] = company.account_sale_tax_id.copy(
-                {"name": "НДС 20%", "amount": 20.0, "description": "НДС 20%"}
+                {
+                    "name": "НДС 20%",
+                    "amount": 20.0,
+                    "description": "НДС 20%",
+                    "country_id": ru.id,
+                    "tax_group_id": group.id,
+                }
             )
         # the other companies' motivation scheme is the main one's, copied with its tiers
         main_scheme = env.ref("crm_custom.motivation_scheme_main", raise_if_not_found=False)
@@ -946,4 +958,16 @@ class CrmDemoStory(models.AbstractModel):
                 )
         story["activities"] = (
             env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        )
+
+    def _story_processes(self, story):
+        """The sales processes switched on from now on (after the history, which they would have
+        flooded with activities): call about payment, proposal follow-up, feedback, idle deals."""
+        story["companies"].write(
+            {
+                "crm_process_payment_call": True,
+                "crm_process_proposal_followup": True,
+                "crm_process_feedback": True,
+                "crm_process_idle": True,
+            }
         )
