@@ -726,6 +726,10 @@ class CrmDemoStory(models.AbstractModel):
         env.cr.execute(Kpi._aggregate_revenue(companies))
         for _company, user_id, _team, day, value in env.cr.fetchall():
             revenue_by_key[(user_id, day.replace(day=1))] += value or 0.0
+        average = defaultdict(float)
+        for (user_id, month), value in revenue_by_key.items():
+            if month < this_month:
+                average[user_id] += value / 12.0
         vals_list = []
         for team in story["teams"]:
             members = team.member_ids
@@ -734,9 +738,10 @@ class CrmDemoStory(models.AbstractModel):
                 lines = []
                 team_target = 0.0
                 for user in members:
-                    # a target around what the salesperson sold: some months met, some missed
-                    done = revenue_by_key.get((user.id, start), 0.0) or 150000.0
-                    target = round(done * rng.uniform(0.85, 1.2) * (1.4 if not age else 1.0), -4)
+                    # a closed month's target is around what the salesperson sold (some met, some missed);
+                    # this month's, around their monthly average
+                    done = revenue_by_key.get((user.id, start), 0.0) if age else average[user.id]
+                    target = round(max(done, 50000.0) * rng.uniform(0.85, 1.2), -4)
                     team_target += target
                     lines += [
                         Command.create({"user_id": user.id, "kpi_id": kpi["revenue"].id, "target": target}),
