@@ -122,7 +122,6 @@ class CrmDemoStory(models.AbstractModel):
             "_story_plans",
             "_story_calls",
             "_story_activities",
-            "_story_processes",
         ]
 
     # ------------------------------------------------------------------ helpers
@@ -965,16 +964,4 @@ class CrmDemoStory(models.AbstractModel):
                 )
         story["activities"] = (
             env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        )
-
-    def _story_processes(self, story):
-        """The sales processes switched on from now on (after the history, which they would have
-        flooded with activities): call about payment, proposal follow-up, feedback, idle deals."""
-        story["companies"].write(
-            {
-                "crm_process_payment_call": True,
-                "crm_process_proposal_followup": True,
-                "crm_process_feedback": True,
-                "crm_process_idle": True,
-            }
         )
