@@ -10,3 +10,4 @@ from . import res_config_settings
 from . import res_partner
 from . import crm_marketing_cost
 from . import crm_dashboard
+from . import crm_demo_story

@@ -15,3 +15,4 @@ from . import test_abc
 from . import test_russian_screens
 from . import test_dashboard
 from . import test_dashboard_tour
+from . import test_demo_story
