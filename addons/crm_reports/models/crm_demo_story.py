@@ -122,6 +122,7 @@ class CrmDemoStory(models.AbstractModel):
             "_story_plans",
             "_story_calls",
             "_story_activities",
+            "_story_marketing_spend",
         ]
 
     # ------------------------------------------------------------------ helpers
@@ -965,3 +966,29 @@ class CrmDemoStory(models.AbstractModel):
         story["activities"] = (
             env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
         )
+
+    def _story_marketing_spend(self, story):
+        """A year of monthly marketing spend of the trading company per paid channel (word of mouth and e-mail
+        cost nothing), so that the channel report shows cost per lead and ROMI: roughly a tenth of the revenue
+        the channel's share of leads brings, varied by month."""
+        rng, today = story["rng"], story["today"]
+        company = story["companies"][0]
+        free = {"Рекомендация", "E-mail"}
+        first = today.replace(day=1)
+        months = []
+        for back in range(12, -1, -1):
+            year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+            months.append(first.replace(year=year, month=month + 1))
+        vals_list = [
+            {
+                "company_id": company.id,
+                "date": month,
+                "source_id": source.id,
+                "medium_id": medium.id,
+                "amount": round(share * 9000 * rng.uniform(0.7, 1.3), -2),
+            }
+            for month in months
+            for source, medium, share in story["channels"]
+            if medium.name not in free
+        ]
+        story["marketing_costs"] = self.env["crm.marketing.cost"].with_company(company).create(vals_list)

@@ -161,3 +161,28 @@ class TestDemoStory(TransactionCase):
         self.assertRegex(lead.name, "[а-яА-Я]")
         self.assertRegex(lead.team_id.name, "[а-яА-Я]")
         self.assertRegex(lead.source_id.name, "[а-яА-Я]")
+
+    def test_marketing_spend_in_the_channel_report(self):
+        """Thirteen months of spend on the five paid channels of the trading company; the channel report
+        shows it against the channels' leads, so cost per lead is computed for every paid channel."""
+        company = self.story["companies"][0]
+        costs = self.env["crm.marketing.cost"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(costs), 13 * 5)
+        self.assertEqual(len(set(costs.mapped("date"))), 13)
+        rows = (
+            self.env["crm.report.channel"]
+            .with_company(company)
+            ._read_group(
+                [("company_id", "=", company.id)],
+                ["source_id"],
+                ["spend:sum", "lead_count:sum", "cost_per_lead:sum"],
+            )
+        )
+        by_source = {source: (spend, leads, cpl) for source, spend, leads, cpl in rows}
+        for source in costs.source_id:
+            spend, leads, cost_per_lead = by_source[source]
+            self.assertAlmostEqual(
+                spend, sum(costs.filtered(lambda c, s=source: c.source_id == s).mapped("amount"))
+            )
+            self.assertTrue(leads, f"{source.name} brought leads")
+            self.assertAlmostEqual(cost_per_lead, spend / leads)
