@@ -33,6 +33,11 @@ ALLOWED = {
     "Excel",
     "PDF",
     "XLSX",
+    "ROMI (%)",  # the marketing term, used as is in Russian
+    # the ABC classes of the clients are letters in Russian too
+    "A",
+    "B",
+    "C",
 }
 ALLOWED_RE = re.compile(r"^(https?://\S+|\S+@\S+\.\w+)$")
 LATIN = re.compile(r"[A-Za-z]")
