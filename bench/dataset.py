@@ -380,6 +380,12 @@ class Dataset:
                 "CASE WHEN mod(n, %(mobile_every)s) = 0 THEN '+' || %(cc)s || (%(mobile_base)s + n) END"
             )
         email = "NULL" if not email_domain else "'client' || n || '@' || %(domain)s"
+        # mobile_e164 is crm_telephony's: a database with crm_custom alone (the intake benchmark) has no column
+        mobile_column = ", mobile_e164" if "mobile_e164" in self.env["res.partner"]._fields else ""
+        if not mobile_column:
+            mobile_e164 = ""
+        else:
+            mobile_e164 = f", {mobile_e164}"
         crm = {"segment": "NULL", "country": "NULL", "state": "NULL", "user": "NULL"}
         params = {
             "start": start,
@@ -425,13 +431,13 @@ class Dataset:
             INSERT INTO res_partner (
                 id, name, complete_name, company_id, commercial_partner_id, active, type, is_company,
                 autopost_bills, partner_share, customer_rank, supplier_rank, phone, phone_sanitized, phone_e164,
-                mobile, mobile_e164, email, email_normalized, lang, segment_id, country_id, state_id, user_id,
+                mobile{mobile_column}, email, email_normalized, lang, segment_id, country_id, state_id, user_id,
                 create_uid, write_uid, create_date, write_date
             )
             SELECT id, %(prefix)s || n, %(prefix)s || n, %(company)s, id, TRUE, 'contact',
                    CASE WHEN %(company_every)s > 0 THEN mod(n, %(company_every)s) = 0 ELSE FALSE END,
                    'ask', TRUE, CASE WHEN %(rank_mod)s > 0 THEN mod(n, %(rank_mod)s) ELSE 0 END, 0,
-                   {raw}, '+' || %(cc)s || num, '+' || %(cc)s || num, {mobile}, {mobile_e164},
+                   {raw}, '+' || %(cc)s || num, '+' || %(cc)s || num, {mobile}{mobile_e164},
                    {email}, {email}, 'en_US',
                    {crm["segment"]}, {crm["country"]}, {crm["state"]}, {crm["user"]},
                    1, 1, now() AT TIME ZONE 'UTC' - make_interval(secs => n * sign(%(spread)s)),
