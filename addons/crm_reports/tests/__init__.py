@@ -16,3 +16,4 @@ from . import test_russian_screens
 from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_demo_story
+from . import test_export_tour

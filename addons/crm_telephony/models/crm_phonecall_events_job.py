@@ -218,6 +218,11 @@ class CrmPhonecallEventsJob(models.AbstractModel):
             title = self.env._("New lead from %(number)s", number=self.remote_e164)
         else:
             title = self.env._("Call from %(number)s", number=self.remote_e164)
+        if not card.with_user(self.user_id).has_access("read"):
+            # the card is out of this user's reach (e.g. the team's rules gave the new lead to a colleague):
+            # the number only, neither the card's name nor a button that would end on an access error
+            self.user_id.sudo().notify_info(message=Markup("%s") % self.remote_e164, title=title, sticky=True)
+            return
         self.user_id.sudo().notify_info(
             message=Markup("%s") % card.display_name, title=title, sticky=True, action=action
         )

@@ -12,3 +12,4 @@ from . import test_webhook_hostile
 from . import test_replica_routes
 from . import test_call_tracking
 from . import test_russian_reader
+from . import test_call_tours
