@@ -26,7 +26,8 @@ def load():
 
 
 def calibrate():
-    """Milliseconds of a fixed pure-Python workload (the speed of the cores during this run)."""
+    """Milliseconds of a fixed pure-Python workload: the speed of this machine's cores during this run
+    (virtual machines vary from run to run), to compare runs."""
     started = time.process_time()
     total = 0
     for index in range(3_000_000):
