@@ -142,12 +142,7 @@ def naive_kpi(env, code, company, users, date_from, date_to, team=None):
                 env["crm.lead"]
                 .with_context(active_test=False)
                 .search_read(
-                    [
-                        ("company_id", "=", company.id),
-                        ("create_date", ">=", start),
-                        ("create_date", "<", end),
-                        *who,
-                    ],
+                    [*benchlib.leads_created(company.id, start, end), *who],
                     ["id"],
                 )
             )

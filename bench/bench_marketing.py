@@ -86,12 +86,7 @@ def naive_cell(env, month_start, source_id):
     start_utc, end_utc, end = month_bounds(env, month_start)
     source = ("source_id", "=", source_id)
     leads = env["crm.lead"].with_context(active_test=False)
-    lead_domain = [
-        ("company_id", "=", company.id),
-        ("create_date", ">=", start_utc),
-        ("create_date", "<", end_utc),
-        source,
-    ]
+    lead_domain = [*benchlib.leads_created(company.id, start_utc, end_utc), source]
     lead_count = leads.search_count(lead_domain)
     won_count = leads.search_count(lead_domain + [("active", "=", True), ("stage_id.is_won", "=", True)])
     [[balance]] = env["account.move.line"]._read_group(
@@ -189,19 +184,14 @@ def main():
     pg = dataset.postgres()
     try:
         build(pg, args.db, args)
-        with dataset.environment(pg, args.db, commit=False) as env:
-            env = benchlib.manager_env(env)
-            benchlib.print_counts(
-                env,
-                (
-                    "crm_lead",
-                    "account_move_line",
-                    "sale_order",
-                    "sale_order_line_invoice_rel",
-                    "crm_marketing_cost",
-                ),
-            )
-            print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
+        tables = (
+            "crm_lead",
+            "account_move_line",
+            "sale_order",
+            "sale_order_line_invoice_rel",
+            "crm_marketing_cost",
+        )
+        with benchlib.manager_session(pg, args.db, tables) as env:
             year = [("date", ">=", date(date.today().year - 1, date.today().month, 1))]
             for name, (groupby, aggregates) in PIVOTS.items():
                 domain = [] if name.startswith("month") else year

@@ -143,12 +143,7 @@ def naive_cell(env, model, month_start, user_id):
             env["crm.lead"]
             .with_context(active_test=False)
             .search_read(
-                [
-                    ("company_id", "=", company.id),
-                    ("create_date", ">=", start_utc),
-                    ("create_date", "<", end_utc),
-                    ("user_id", "=", user_id),
-                ],
+                [*benchlib.leads_created(company.id, start_utc, end_utc), ("user_id", "=", user_id)],
                 ["expected_revenue"],
             )
         )
@@ -262,19 +257,14 @@ def main():
     pg = dataset.postgres()
     try:
         build(pg, args.db, args)
-        with dataset.environment(pg, args.db, commit=False) as env:
-            env = benchlib.manager_env(env)
-            benchlib.print_counts(
-                env,
-                (
-                    "crm_lead",
-                    "crm_lead_stage_history",
-                    "crm_lead_stage_reach",
-                    "account_move_line",
-                    "crm_phonecall",
-                ),
-            )
-            print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
+        tables = (
+            "crm_lead",
+            "crm_lead_stage_history",
+            "crm_lead_stage_reach",
+            "account_move_line",
+            "crm_phonecall",
+        )
+        with benchlib.manager_session(pg, args.db, tables) as env:
             models = args.only.split(",") if args.only else list(PIVOTS)
             for model in models:
                 times, groups = pivot(env, model, args.runs)

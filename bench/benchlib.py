@@ -10,11 +10,14 @@ naive way on a sample of pivot cells, the customer invoice lines domain and the 
 """
 
 import argparse
+import contextlib
 import random
 import statistics
 import time
 from datetime import date, datetime
 from datetime import time as dtime
+
+import dataset
 
 SALES_MOVE_TYPES = ("out_invoice", "out_refund")
 
@@ -128,6 +131,11 @@ def sales_lines(company_id, date_from, date_to=None, before=None):
     ]
 
 
+def leads_created(company_id, start, end):
+    """Domain of a company's leads and opportunities created from ``start`` to before ``end`` (UTC)."""
+    return [("company_id", "=", company_id), ("create_date", ">=", start), ("create_date", "<", end)]
+
+
 def arguments(doc, db):
     """The command line every dataset-built benchmark starts with: ``--db`` and the data volumes."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -138,16 +146,17 @@ def arguments(doc, db):
     return parser
 
 
-def manager_env(env):
-    """``env`` as the admin (a sales manager) in the main company, in English."""
-    manager = env["res.users"].search([("login", "=", "admin")])
-    return env(
-        user=manager, context={"lang": "en_US", "allowed_company_ids": env.ref("base.main_company").ids}
-    )
-
-
-def print_counts(env, tables):
-    """``table: N rows`` of each table."""
-    for table in tables:
-        env.cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
-        print(f"{table}: {env.cr.fetchone()[0]:,} rows")
+@contextlib.contextmanager
+def manager_session(pg, db, tables):
+    """An environment of ``db`` as the admin (a sales manager) in the main company, in English, rolled back
+    at the end; prints the rows of each of ``tables``, then the load and the CPU calibration."""
+    with dataset.environment(pg, db, commit=False) as env:
+        manager = env["res.users"].search([("login", "=", "admin")])
+        env = env(
+            user=manager, context={"lang": "en_US", "allowed_company_ids": env.ref("base.main_company").ids}
+        )
+        for table in tables:
+            env.cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+            print(f"{table}: {env.cr.fetchone()[0]:,} rows")
+        print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
+        yield env
