@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import benchlib  # noqa: E402 - what the timed benchmarks share
 import dataset  # noqa: E402 - the shared benchmark dataset builder
-from benchlib import calibrate, fresh, load, month_bounds, runs_text, timed  # noqa: E402
+from benchlib import fresh, load, month_bounds, runs_text, timed  # noqa: E402
 
 MEASURES = ["lead_count:sum", "won_count:sum", "revenue:sum", "spend:sum"]
 RATIOS = ["cost_per_lead:avg", "cost_per_won:avg", "romi:avg"]
@@ -220,7 +220,6 @@ def main():
                     f"{runs_text(times)} s; load {load()}",
                     flush=True,
                 )
-            print(f"load after: {load()}; calibration {calibrate()} ms")
     finally:
         pg.stop()
 

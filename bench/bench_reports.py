@@ -316,7 +316,6 @@ def main():
                     f"{n_cpu:.1f} s CPU, process peak RSS +{n_growth:.0f} MB",
                     flush=True,
                 )
-            print(f"load after: {load()}; calibration {calibrate()} ms")
     finally:
         pg.stop()
 

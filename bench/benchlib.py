@@ -149,7 +149,8 @@ def arguments(doc, db):
 @contextlib.contextmanager
 def manager_session(pg, db, tables):
     """An environment of ``db`` as the admin (a sales manager) in the main company, in English, rolled back
-    at the end; prints the rows of each of ``tables``, then the load and the CPU calibration."""
+    at the end. Prints the rows of each of ``tables`` and the load and CPU calibration before the run, the
+    load and CPU calibration after it."""
     with dataset.environment(pg, db, commit=False) as env:
         manager = env["res.users"].search([("login", "=", "admin")])
         env = env(
@@ -160,3 +161,4 @@ def manager_session(pg, db, tables):
             print(f"{table}: {env.cr.fetchone()[0]:,} rows")
         print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
         yield env
+        print(f"load after: {load()}; calibration {calibrate()} ms")
