@@ -21,8 +21,8 @@
 4. Prints the figures with the machine load (``/proc/loadavg``) and a CPU calibration, for docs/benchmarks.md.
 """
 
-import argparse
 import contextlib
+import functools
 import os
 import statistics
 import sys
@@ -33,24 +33,12 @@ from datetime import time as dtime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import benchlib  # noqa: E402 - what the timed benchmarks share
 import dataset  # noqa: E402 - the shared benchmark dataset builder
+from benchlib import calibrate, fresh, load, runs_text, timed  # noqa: E402
 
 PERIODS = ("today", "week", "month", "quarter")
 UNANSWERED = ("missed", "busy", "no_answer", "voicemail")
-
-
-def load():
-    with open("/proc/loadavg", encoding="ascii") as handle:
-        return " ".join(handle.read().split()[:3])
-
-
-def calibrate():
-    """Milliseconds of a fixed pure-Python workload (the speed of the cores during this run)."""
-    started = time.process_time()
-    total = 0
-    for index in range(3_000_000):
-        total += index % 7
-    return round((time.process_time() - started) * 1000)
 
 
 def build(pg, db, args):
@@ -98,16 +86,6 @@ def dated_copy(pg, db):
     return copy
 
 
-def timed(func, runs):
-    func()  # warm-up
-    times = []
-    for _run in range(runs):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return times, result
-
-
 # ---------------------------------------------------------------------------------------------- the naive way
 
 
@@ -131,12 +109,7 @@ def naive_kpi(env, code, company, users, date_from, date_to, team=None):
             who = [("move_id.invoice_user_id", "=", user.id)] if user else [("move_id.team_id", "=", team.id)]
             lines = env["account.move.line"].search_read(
                 [
-                    ("company_id", "=", company.id),
-                    ("parent_state", "=", "posted"),
-                    ("display_type", "=", "product"),
-                    ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-                    ("invoice_date", ">=", date_from),
-                    ("invoice_date", "<=", date_to),
+                    *benchlib.sales_lines(company.id, date_from, date_to),
                     *who,
                 ],
                 ["balance"],
@@ -169,12 +142,7 @@ def naive_kpi(env, code, company, users, date_from, date_to, team=None):
                 env["crm.lead"]
                 .with_context(active_test=False)
                 .search_read(
-                    [
-                        ("company_id", "=", company.id),
-                        ("create_date", ">=", start),
-                        ("create_date", "<", end),
-                        *who,
-                    ],
+                    [*benchlib.leads_created(company.id, start, end), *who],
                     ["id"],
                 )
             )
@@ -238,12 +206,7 @@ def naive_receivables(env, company, today, scope):
 def naive_products(env, company, date_from, date_to, scope):
     lines = env["account.move.line"].search_read(
         [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("display_type", "=", "product"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("invoice_date", ">=", date_from),
-            ("invoice_date", "<=", date_to),
+            *benchlib.sales_lines(company.id, date_from, date_to),
             ("product_id", "!=", False),
             *scope,
         ],
@@ -414,14 +377,9 @@ def run(pg, db, args, label):
                     lambda e, p=period: e["crm.dashboard"].get_manager_dashboard(team_id=team.id, period=p),
                 ),
             ):
-
-                def once(who_env=who_env, call=call):
-                    who_env.invalidate_all()
-                    return call(who_env)
-
-                times, payload = timed(once, args.runs)
+                times, payload = timed(fresh(who_env, functools.partial(call, who_env)), args.runs)
                 line = (
-                    f"{who:20} {period:8} runs {', '.join(f'{t:.2f}' for t in times)} s, "
+                    f"{who:20} {period:8} runs {runs_text(times)} s, "
                     f"median {statistics.median(times):.2f} s; load {load()}"
                 )
                 if period in args.naive_periods.split(","):
@@ -474,13 +432,7 @@ def run(pg, db, args, label):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", default="crm13_bench")
-    parser.add_argument("--partners", type=int, default=100_000)
-    parser.add_argument("--leads", type=int, default=1_000_000)
-    parser.add_argument("--invoice-lines", type=int, default=2_000_000)
+    parser = benchlib.arguments(__doc__, "crm13_bench")
     parser.add_argument("--calls", type=int, default=3_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--naive-runs", type=int, default=1)

@@ -23,7 +23,6 @@
 4. Prints the figures with the machine load (``/proc/loadavg``) and a CPU calibration, for docs/benchmarks.md.
 """
 
-import argparse
 import os
 import random
 import statistics
@@ -33,8 +32,9 @@ from datetime import date, datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import benchlib  # noqa: E402 - what the timed benchmarks share
 import dataset  # noqa: E402 - the shared benchmark dataset builder
-from bench_reports import calibrate, load, month_bounds  # noqa: E402
+from benchlib import fresh, load, month_bounds, runs_text, timed  # noqa: E402
 
 MEASURES = ["lead_count:sum", "won_count:sum", "revenue:sum", "spend:sum"]
 RATIOS = ["cost_per_lead:avg", "cost_per_won:avg", "romi:avg"]
@@ -75,25 +75,9 @@ def build(pg, db, args):
         dataset.vacuum(pg, db, tables=("crm_marketing_cost",))
 
 
-def timed(func, runs):
-    func()  # warm-up (caches, plans)
-    times = []
-    result = None
-    for _run in range(runs):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return times, result
-
-
 def pivot(env, groupby, aggregates, domain):
     report = env["crm.report.channel"]
-
-    def run():
-        env.invalidate_all()
-        return report.read_group(domain, aggregates, groupby, lazy=False)
-
-    return run
+    return fresh(env, lambda: report.read_group(domain, aggregates, groupby, lazy=False))
 
 
 def naive_cell(env, month_start, source_id):
@@ -102,22 +86,12 @@ def naive_cell(env, month_start, source_id):
     start_utc, end_utc, end = month_bounds(env, month_start)
     source = ("source_id", "=", source_id)
     leads = env["crm.lead"].with_context(active_test=False)
-    lead_domain = [
-        ("company_id", "=", company.id),
-        ("create_date", ">=", start_utc),
-        ("create_date", "<", end_utc),
-        source,
-    ]
+    lead_domain = [*benchlib.leads_created(company.id, start_utc, end_utc), source]
     lead_count = leads.search_count(lead_domain)
     won_count = leads.search_count(lead_domain + [("active", "=", True), ("stage_id.is_won", "=", True)])
     [[balance]] = env["account.move.line"]._read_group(
         [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("display_type", "=", "product"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("invoice_date", ">=", month_start),
-            ("invoice_date", "<", end),
+            *benchlib.sales_lines(company.id, month_start, before=end),
             ("sale_line_ids.order_id.opportunity_id.source_id", "=", source_id),
         ],
         [],
@@ -133,19 +107,18 @@ def naive_cell(env, month_start, source_id):
 
 def naive(env, groups, sample):
     cells = [g for g in groups if g.get("source_id")]
-    rng = random.Random(7)
-    picked = rng.sample(cells, min(sample, len(cells)))
-    started = time.perf_counter()
-    mismatches = 0
-    for group in picked:
-        month = datetime.strptime(group["__range"]["date:month"]["from"], "%Y-%m-%d").date()
-        values = naive_cell(env, month, group["source_id"][0])
-        expected = [group[spec.split(":")[0]] for spec in MEASURES]
-        if any(abs((a or 0) - (b or 0)) > 0.01 for a, b in zip(values, expected, strict=True)):
-            mismatches += 1
-            print(f"  cell {month} {group['source_id'][1]}: naive {values} pivot {expected}")
-    elapsed = time.perf_counter() - started
-    return elapsed, elapsed * len(cells) / len(picked), len(picked), len(cells), mismatches
+
+    def month(group):
+        return datetime.strptime(group["__range"]["date:month"]["from"], "%Y-%m-%d").date()
+
+    def cell(group):
+        values = naive_cell(env, month(group), group["source_id"][0])
+        return values, [group[spec.split(":")[0]] for spec in MEASURES]
+
+    def report(group, values, expected):
+        print(f"  cell {month(group)} {group['source_id'][1]}: naive {values} pivot {expected}")
+
+    return benchlib.naive_sample(cells, sample, cell, on_mismatch=report)
 
 
 def abc(env, sample):
@@ -168,12 +141,7 @@ def abc(env, sample):
     for partner_id in picked:
         env["account.move.line"]._read_group(
             [
-                ("company_id", "=", env.company.id),
-                ("parent_state", "=", "posted"),
-                ("display_type", "=", "product"),
-                ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-                ("invoice_date", ">=", date_from),
-                ("invoice_date", "<=", date_to),
+                *benchlib.sales_lines(env.company.id, date_from, date_to),
                 ("move_id.commercial_partner_id", "=", partner_id),
             ],
             [],
@@ -187,11 +155,7 @@ def cross_sell(env):
     categories = env["product.category"].search([("name", "=like", "Bench category %")], order="id", limit=2)
     wizard = env["crm.cross.sell"].create({"a_categ_id": categories[0].id, "b_categ_id": categories[1].id})
 
-    def run():
-        env.invalidate_all()
-        return wizard._find_clients()
-
-    return timed(run, 3)
+    return timed(fresh(env, wizard._find_clients), 3)
 
 
 def activity(env):
@@ -205,21 +169,13 @@ def activity(env):
         "avg_sales_cycle:avg",
     ]
 
-    def run():
-        env.invalidate_all()
-        return report.read_group([], aggregates, ["date:month", "user_id"], lazy=False)
-
-    return timed(run, 3)
+    return timed(
+        fresh(env, lambda: report.read_group([], aggregates, ["date:month", "user_id"], lazy=False)), 3
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", default="crm16_bench")
-    parser.add_argument("--partners", type=int, default=100_000)
-    parser.add_argument("--leads", type=int, default=1_000_000)
-    parser.add_argument("--invoice-lines", type=int, default=2_000_000)
+    parser = benchlib.arguments(__doc__, "crm16_bench")
     parser.add_argument("--orders-share", type=int, default=60)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=40, help="pivot cells computed the naive way")
@@ -228,59 +184,42 @@ def main():
     pg = dataset.postgres()
     try:
         build(pg, args.db, args)
-        with dataset.environment(pg, args.db, commit=False) as env:
-            manager = env["res.users"].search([("login", "=", "admin")])
-            env = env(
-                user=manager,
-                context={"lang": "en_US", "allowed_company_ids": env.ref("base.main_company").ids},
-            )
-            for table in (
-                "crm_lead",
-                "account_move_line",
-                "sale_order",
-                "sale_order_line_invoice_rel",
-                "crm_marketing_cost",
-            ):
-                env.cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
-                print(f"{table}: {env.cr.fetchone()[0]:,} rows")
-            print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
+        tables = (
+            "crm_lead",
+            "account_move_line",
+            "sale_order",
+            "sale_order_line_invoice_rel",
+            "crm_marketing_cost",
+        )
+        with benchlib.manager_session(pg, args.db, tables) as env:
             year = [("date", ">=", date(date.today().year - 1, date.today().month, 1))]
             for name, (groupby, aggregates) in PIVOTS.items():
                 domain = [] if name.startswith("month") else year
                 times, groups = timed(pivot(env, groupby, aggregates, domain), args.runs)
-                line = (
-                    f"channel report, {name}: {len(groups)} cells; runs {', '.join(f'{t:.2f}' for t in times)} s; "
-                    f"median {statistics.median(times):.2f} s; load {load()}"
-                )
+                line = benchlib.pivot_line(f"channel report, {name}", groups, times)
                 if name.startswith("month"):
-                    sample_s, all_s, picked, cells, bad = naive(env, groups, args.sample)
-                    line += (
-                        f"\n  naive (ORM query per cell and measure): {picked} cells in {sample_s:.1f} s, "
-                        f"extrapolated to {cells} cells {all_s:.1f} s, ratio {all_s / statistics.median(times):.0f}x; "
-                        f"cells different from the pivot: {bad}"
-                    )
+                    line += benchlib.naive_line(naive(env, groups, args.sample), times)
                 print(line, flush=True)
             if not args.skip_extras:
                 times, counts, naive_s, clients = abc(env, args.sample * 5)
                 print(
                     f"ABC classes of the main company ({clients:,} clients with documents in the period, {counts}): "
-                    f"runs {', '.join(f'{t:.2f}' for t in times)} s; naive (ORM query per client, extrapolated) "
+                    f"runs {runs_text(times)} s; naive (ORM query per client, extrapolated) "
                     f"{naive_s:.1f} s, ratio {naive_s / statistics.median(times):.0f}x; load {load()}",
                     flush=True,
                 )
                 times, found = cross_sell(env)
                 print(
                     f"Bought A, Never B (two categories): {len(found):,} clients; runs "
-                    f"{', '.join(f'{t:.2f}' for t in times)} s; load {load()}",
+                    f"{runs_text(times)} s; load {load()}",
                     flush=True,
                 )
                 times, groups = activity(env)
                 print(
                     f"department activity with the sales ratios, month x salesperson: {len(groups)} cells; runs "
-                    f"{', '.join(f'{t:.2f}' for t in times)} s; load {load()}",
+                    f"{runs_text(times)} s; load {load()}",
                     flush=True,
                 )
-            print(f"load after: {load()}; calibration {calibrate()} ms")
     finally:
         pg.stop()
 

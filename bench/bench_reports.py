@@ -24,22 +24,21 @@
 4. Prints the figures with the machine load (``/proc/loadavg``) and a CPU calibration, for docs/benchmarks.md.
 """
 
-import argparse
 import gc
 import io
 import os
-import random
 import resource
 import statistics
 import sys
 import time
 import tracemalloc
 from datetime import date, datetime
-from datetime import time as dtime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import benchlib  # noqa: E402 - what the timed benchmarks share
 import dataset  # noqa: E402 - the shared benchmark dataset builder
+from benchlib import calibrate, load, month_bounds  # noqa: E402
 
 PIVOTS = {
     "crm.report.sales": (["date:month", "user_id"], ["revenue:sum"]),
@@ -88,20 +87,6 @@ NAIVE_FUNNEL = """
 """
 
 
-def load():
-    with open("/proc/loadavg", encoding="ascii") as handle:
-        return " ".join(handle.read().split()[:3])
-
-
-def calibrate():
-    """Milliseconds of a fixed pure-Python workload (the speed of the cores during this run)."""
-    started = time.process_time()
-    total = 0
-    for index in range(3_000_000):
-        total += index % 7
-    return round((time.process_time() - started) * 1000)
-
-
 def build(pg, db, args):
     dataset.prepare_database(pg, db)
     with dataset.environment(pg, db) as env:
@@ -137,25 +122,9 @@ def pivot(env, model, runs):
     groupby, aggregates = PIVOTS[model]
     fields_ = [spec.replace(":sum", ":sum").replace(":avg", ":avg") for spec in aggregates]
     report = env[model]
-    report.read_group([], fields_, groupby, lazy=False)  # warm-up (caches, plans)
-    times = []
-    for _run in range(runs):
-        env.invalidate_all()
-        started = time.perf_counter()
-        groups = report.read_group([], fields_, groupby, lazy=False)
-        times.append(time.perf_counter() - started)
-    return times, groups
-
-
-def month_bounds(env, month_start):
-    """UTC bounds of a calendar month of the main company (its reporting timezone)."""
-    import pytz
-
-    tz = pytz.timezone(env.company.crm_tz or "UTC")
-    end = (month_start.replace(day=28) + (date(2000, 2, 1) - date(2000, 1, 1))).replace(day=1)
-    start_utc = tz.localize(datetime.combine(month_start, dtime())).astimezone(pytz.utc).replace(tzinfo=None)
-    end_utc = tz.localize(datetime.combine(end, dtime())).astimezone(pytz.utc).replace(tzinfo=None)
-    return start_utc, end_utc, end
+    return benchlib.timed(
+        lambda: report.read_group([], fields_, groupby, lazy=False), runs, setup=env.invalidate_all
+    )
 
 
 def naive_cell(env, model, month_start, user_id):
@@ -164,12 +133,7 @@ def naive_cell(env, model, month_start, user_id):
     start_utc, end_utc, end = month_bounds(env, month_start)
     if model == "crm.report.sales":
         domain = [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("display_type", "=", "product"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("invoice_date", ">=", month_start),
-            ("invoice_date", "<", end),
+            *benchlib.sales_lines(company.id, month_start, before=end),
             ("move_id.invoice_user_id", "=", user_id),
         ]
         [[balance]] = env["account.move.line"]._read_group(domain, [], ["balance:sum"])
@@ -179,12 +143,7 @@ def naive_cell(env, model, month_start, user_id):
             env["crm.lead"]
             .with_context(active_test=False)
             .search_read(
-                [
-                    ("company_id", "=", company.id),
-                    ("create_date", ">=", start_utc),
-                    ("create_date", "<", end_utc),
-                    ("user_id", "=", user_id),
-                ],
+                [*benchlib.leads_created(company.id, start_utc, end_utc), ("user_id", "=", user_id)],
                 ["expected_revenue"],
             )
         )
@@ -204,20 +163,15 @@ def naive(env, model, groups, sample):
     """Time of ``sample`` random cells computed the naive way, extrapolated to every cell; the cells checked."""
     groupby = PIVOTS[model][0]
     cells = [g for g in groups if g.get(groupby[1])]
-    rng = random.Random(7)
-    picked = rng.sample(cells, min(sample, len(cells)))
-    started = time.perf_counter()
-    mismatches = 0
-    for group in picked:
+
+    def cell(group):
         month = group["__range"][groupby[0]]["from"] if "__range" in group else None
         month = datetime.strptime(month, "%Y-%m-%d").date() if month else None
         user_id = group[groupby[1]][0]
         values = naive_cell(env, model, month, user_id)
-        expected = [group[spec.split(":")[0]] for spec in PIVOTS[model][1]]
-        if any(abs((a or 0) - (b or 0)) > 0.01 for a, b in zip(values, expected, strict=False)):
-            mismatches += 1
-    elapsed = time.perf_counter() - started
-    return elapsed, elapsed * len(cells) / len(picked), len(picked), len(cells), mismatches
+        return values, [group[spec.split(":")[0]] for spec in PIVOTS[model][1]]
+
+    return benchlib.naive_sample(cells, sample, cell, strict=False)
 
 
 def naive_funnel(env, runs=1):
@@ -293,13 +247,7 @@ def naive_excel(env, month_start, month_end):
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--db", default="crmsuite_bench_reports")
-    parser.add_argument("--partners", type=int, default=100_000)
-    parser.add_argument("--leads", type=int, default=1_000_000)
-    parser.add_argument("--invoice-lines", type=int, default=2_000_000)
+    parser = benchlib.arguments(__doc__, "crmsuite_bench_reports")
     parser.add_argument("--calls", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=40, help="pivot cells computed the naive way")
@@ -309,36 +257,20 @@ def main():
     pg = dataset.postgres()
     try:
         build(pg, args.db, args)
-        with dataset.environment(pg, args.db, commit=False) as env:
-            manager = env["res.users"].search([("login", "=", "admin")])
-            env = env(
-                user=manager,
-                context={"lang": "en_US", "allowed_company_ids": env.ref("base.main_company").ids},
-            )
-            for table in (
-                "crm_lead",
-                "crm_lead_stage_history",
-                "crm_lead_stage_reach",
-                "account_move_line",
-                "crm_phonecall",
-            ):
-                env.cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
-                print(f"{table}: {env.cr.fetchone()[0]:,} rows")
-            print(f"load before: {load()}; calibration {calibrate()} ms", flush=True)
+        tables = (
+            "crm_lead",
+            "crm_lead_stage_history",
+            "crm_lead_stage_reach",
+            "account_move_line",
+            "crm_phonecall",
+        )
+        with benchlib.manager_session(pg, args.db, tables) as env:
             models = args.only.split(",") if args.only else list(PIVOTS)
             for model in models:
                 times, groups = pivot(env, model, args.runs)
-                line = (
-                    f"{model}: {len(groups)} cells; runs {', '.join(f'{t:.2f}' for t in times)} s; "
-                    f"median {statistics.median(times):.2f} s; load {load()}"
-                )
+                line = benchlib.pivot_line(model, groups, times)
                 if model in ("crm.report.sales", "crm.report.lead.intake", "crm.report.activity"):
-                    sample_s, all_s, picked, cells, bad = naive(env, model, groups, args.sample)
-                    line += (
-                        f"\n  naive (ORM query per cell and measure): {picked} cells in {sample_s:.1f} s, "
-                        f"extrapolated to {cells} cells {all_s:.1f} s, ratio {all_s / statistics.median(times):.0f}x; "
-                        f"cells different from the pivot: {bad}"
-                    )
+                    line += benchlib.naive_line(naive(env, model, groups, args.sample), times)
                 if model == "crm.report.funnel":
                     naive_times = naive_funnel(env)
                     line += (
@@ -384,7 +316,6 @@ def main():
                     f"{n_cpu:.1f} s CPU, process peak RSS +{n_growth:.0f} MB",
                     flush=True,
                 )
-            print(f"load after: {load()}; calibration {calibrate()} ms")
     finally:
         pg.stop()
 

@@ -40,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import dataset  # noqa: E402 - the shared benchmark dataset builder
 import suite  # noqa: E402
+from benchlib import calibrate  # noqa: E402 - the CPU calibration of every benchmark (intake_bench uses it too)
 
 DB = "crmsuite_bench_telephony"
 LAUNCHER = """import sys, time
@@ -519,16 +520,6 @@ class CpuSampler:
         for pid, (kind, used) in self.last.items():
             totals[kind] += used - self.first.get(pid, (kind, 0.0))[1]
         return totals
-
-
-def calibrate():
-    """Milliseconds of a fixed pure-Python workload: the speed of this machine's cores during this
-    run (virtual machines vary from run to run), to compare runs."""
-    started = time.process_time()
-    total = 0
-    for index in range(3_000_000):
-        total += index % 7
-    return round((time.process_time() - started) * 1000)
 
 
 def webhook_bench(pg, port, token, seconds, rate, partners, leads, prefix="bench", connections=8):
