@@ -73,6 +73,10 @@ def make_suite(module_names, position="at_install"):
     if position != "post_install":
         return OdooSuite([])
     apply_policies()
+    # Read every addon's manifest now, in this thread: Odoo's HTTP server does it lazily on the first static
+    # file a browser tour asks for, and CPython 3.11's ast.parse can fail ("AST constructor recursion depth
+    # mismatch") when it runs in two threads at once, which made Odoo's first CRM tour flaky.
+    odoo.http.root.statics  # noqa: B018 - a cached property, computed here on purpose
     selector = TagsSelector(config["test_tags"])
     tests = [
         test
