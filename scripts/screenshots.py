@@ -9,7 +9,11 @@ Run against an Odoo that serves the demo database (``scripts/demo`` in another t
 
 For each screen it logs in as the story's user who works there (password = login, see README), switches
 that user's language (restored afterwards), opens the screen in headless Chromium through the DevTools
-protocol and saves ``<out>/<lang>/<screen>.png``.
+protocol and saves ``<out>/<lang>/<screen>.png``. Then, as the head of sales, it exports last month's
+sales report by salesperson to Excel through the export wizard and ``/report/download`` (as the web client
+does), opens the file headless in LibreOffice (Calc and Draw) and saves its first sheet (the summary and
+its chart) as ``<out>/<lang>/excel.png``; without LibreOffice (``soffice`` on PATH) it says so and skips
+that shot.
 """
 
 import argparse
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import requests
@@ -167,6 +172,62 @@ class Chromium:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def excel(user, lang, target):
+    """Last month's sales report by salesperson, exported as the web client does, opened in LibreOffice."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        print(f"{target} skipped: LibreOffice is not installed (soffice or libreoffice on PATH)")
+        return False
+    context = {"lang": lang}
+    # the wizard's default period is the company's current month (its timezone): take the month before
+    this_month = user.call("crm.report.export", "default_get", ["date_from"], context=context)["date_from"]
+    last = date.fromisoformat(this_month) - timedelta(days=1)
+    wizard = user.call(
+        "crm.report.export",
+        "create",
+        {
+            "report_type": "sales",
+            "date_from": last.replace(day=1).isoformat(),
+            "date_to": last.isoformat(),
+            "group_by": "user_id",
+        },
+        context=context,
+    )
+    action = user.call("crm.report.export", "action_export_xlsx", [wizard], context=context)
+    # the web client's download of an xlsx report action (OCA report_xlsx)
+    url = f"/report/xlsx/{action['report_name']}/{wizard}"
+    response = user.session.get(
+        user.url + "/report/download",
+        params={"data": json.dumps([url, "xlsx"]), "context": json.dumps(context)},
+        timeout=300,
+    )
+    response.raise_for_status()
+    if not response.content.startswith(b"PK"):
+        raise RuntimeError(f"/report/download did not return an Excel file: {response.text[:300]}")
+    with tempfile.TemporaryDirectory(prefix="crm-screenshots-") as tmp:
+        xlsx = Path(tmp) / "report.xlsx"
+        xlsx.write_bytes(response.content)
+        # the first sheet on one page (a PDF through Calc), then that page as PNG (through Draw); a private
+        # profile, so that a running LibreOffice of the user does not take over the conversion
+        office = [soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless"]
+        one_page = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+        for source, kind in ((xlsx, one_page), (xlsx.with_suffix(".pdf"), "png")):
+            subprocess.run(
+                [*office, "--convert-to", kind, "--outdir", tmp, str(source)],
+                check=False,  # a missing filter is told below
+                timeout=300,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        png = xlsx.with_suffix(".png")
+        if not png.exists():
+            print(f"{target} skipped: LibreOffice did not export it as PNG (is LibreOffice Draw installed?)")
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+    return True
+
+
 def screens(args):
     """(name, login, url path, CSS selector that says the screen is ready), found in the story's data."""
     head = Odoo(args.url, args.db, args.manager)
@@ -254,6 +315,9 @@ def main():
                     then = (step, then_ready, Path(args.out) / short / f"{then_name}.png")
                 browser.shoot(args.url, users[login].session_id, path, ready, target, then=then or None)
                 print(f"{target} ({login}, {lang})" + (f" and {then[2]}" if then else ""))
+            target = Path(args.out) / short / "excel.png"
+            if excel(users[args.manager], lang, target):
+                print(f"{target} ({args.manager}, {lang}, opened in LibreOffice)")
     finally:
         browser.close()
         for login, user in users.items():
