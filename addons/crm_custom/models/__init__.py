@@ -1,4 +1,5 @@
 from . import crm_system_fields_mixin
+from . import crm_registry_cache_mixin
 from . import res_company
 from . import res_users
 from . import res_lang

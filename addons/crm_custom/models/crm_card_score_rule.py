@@ -13,6 +13,7 @@ class CrmCardScoreRule(models.Model):
     """One item of a company's card completeness checklist."""
 
     _name = "crm.card.score.rule"
+    _inherit = ["crm.registry.cache.mixin"]
     _description = "Card Completeness Rule"
     _order = "target, sequence, id"
     _check_company_auto = True
@@ -70,22 +71,6 @@ class CrmCardScoreRule(models.Model):
                 raise ValidationError(
                     _("The condition of rule %(rule)s is not valid: %(error)s", rule=rule.name, error=error)
                 ) from error
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()  # _rules_data
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     def _condition(self):
         self.ensure_one()

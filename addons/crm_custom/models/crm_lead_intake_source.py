@@ -46,7 +46,9 @@ class CrmLeadIntakeSource(models.Model):
     """A web form or system that posts leads to ``POST /crm_custom/v1/leads`` with its own key."""
 
     _name = "crm.lead.intake.source"
-    _inherit = ["crm.system.fields.mixin"]
+    _inherit = ["crm.system.fields.mixin", "crm.registry.cache.mixin"]
+    # the request path keeps each source's configuration in the registry cache
+    _crm_cache_fields = CONFIG_FIELDS
     _description = "Lead Intake Source"
     _check_company_auto = True
     _order = "name, id"
@@ -130,24 +132,6 @@ class CrmLeadIntakeSource(models.Model):
                             origin=origin,
                         )
                     )
-
-    # -- CRUD (the request path keeps each source's configuration in the registry cache) ------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        sources = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return sources
-
-    def write(self, vals):
-        result = super().write(vals)
-        if CONFIG_FIELDS.intersection(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     # -- key -----------------------------------------------------------------------------------------
     @staticmethod

@@ -11,6 +11,7 @@ class CrmMandatoryField(models.Model):
     """One line of a company's mandatory fields policy: a card of the target must fill one of the fields."""
 
     _name = "crm.mandatory.field"
+    _inherit = ["crm.registry.cache.mixin"]
     _description = "Mandatory Card Field"
     _order = "target, sequence, id"
     _check_company_auto = True
@@ -66,22 +67,6 @@ class CrmMandatoryField(models.Model):
                         cards=dict(self._fields["target"]._description_selection(self.env))[rule.target],
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        self.env.registry.clear_cache()  # _rules_data
-        return rules
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
 
     @api.model
     @tools.ormcache()

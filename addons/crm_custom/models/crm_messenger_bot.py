@@ -27,7 +27,7 @@ class CrmMessengerBot(models.Model):
     """A company's bot in a messenger (Telegram): clients write to it, their chats become leads."""
 
     _name = "crm.messenger.bot"
-    _inherit = ["crm.system.fields.mixin"]
+    _inherit = ["crm.system.fields.mixin", "crm.registry.cache.mixin"]  # the webhook caches the secret
     _description = "Messenger Bot"
     _check_company_auto = True
     _order = "name, id"
@@ -83,24 +83,11 @@ class CrmMessengerBot(models.Model):
         for bot in self:
             bot.chat_count = counts.get(bot, 0)
 
-    # -- CRUD (the webhook keeps each bot's secret in the registry cache) ------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        bots = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return bots
-
     def write(self, vals):
         result = super().write(vals)
         if "token" in vals:
             # a new token is another bot for Telegram: its webhook must be registered again
             self.sudo().filtered("webhook_registered").write({"webhook_registered": False})
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
         return result
 
     # -- webhook authentication ------------------------------------------------------------------------

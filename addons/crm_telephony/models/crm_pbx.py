@@ -45,6 +45,9 @@ def to_e164(number, country_code):
 
 class CrmPbx(models.Model):
     _name = "crm.pbx"
+    _inherit = ["crm.registry.cache.mixin"]
+    # the webhook keeps each PBX's intake configuration and token hash in the registry cache
+    _crm_cache_fields = frozenset(INTAKE_FIELDS | {"api_token_hash"})
     _description = "PBX"
     _check_company_auto = True
     _order = "name, id"
@@ -128,25 +131,6 @@ class CrmPbx(models.Model):
         )
         for pbx in self:
             pbx.call_count = counts.get(pbx, 0)
-
-    # ------------------------------------------------------------ intake cache
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        pbxs = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return pbxs
-
-    def write(self, vals):
-        res = super().write(vals)
-        if INTAKE_FIELDS.intersection(vals) or "api_token_hash" in vals:
-            self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
 
     @api.model
     @tools.ormcache()

@@ -8,6 +8,7 @@ from .crm_pbx import to_e164
 
 class CrmPbxRoute(models.Model):
     _name = "crm.pbx.route"
+    _inherit = ["crm.registry.cache.mixin"]  # the PBX intake config caches the routing
     _description = "PBX Dialled Number Routing"
     _check_company_auto = True
     _order = "pbx_id, sequence, id"
@@ -43,22 +44,6 @@ class CrmPbxRoute(models.Model):
             "This dialled number is already routed on this PBX.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        routes = super().create(vals_list)
-        self.env.registry.clear_cache()  # the PBX intake config caches the routing
-        return routes
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
 
     @api.depends("number", "pbx_id.default_country_id", "pbx_id.company_id")
     def _compute_number_e164(self):
