@@ -39,6 +39,7 @@ class CrmLeadPipelineXlsx(models.AbstractModel):
             sheet.set_column(col, col, width)
             sheet.write_string(0, col, title, bold)
         sheet.freeze_panes(1, 0)
+        self._print_setup(sheet, 0)
         for row, lead in enumerate(objs, start=1):
             for col, (_title, _width, kind, getter) in enumerate(columns):
                 self._write_cell(sheet, row, col, getter(lead), kind, formats)

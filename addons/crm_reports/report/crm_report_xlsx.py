@@ -97,6 +97,15 @@ class XlsxWriterMixin(models.AbstractModel):
             row += 1
         return row + 1
 
+    def _print_setup(self, sheet, header_row):
+        """Printed as a manager expects: A4 landscape, every column on one page's width, the column titles
+        repeated on each page, page numbers in the footer."""
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
+        sheet.set_footer("&C&P / &N")
+
 
 class CrmReportXlsx(models.AbstractModel):
     """Excel file of a management report (lead intake, funnel, sales, activity, plan vs fact).
@@ -182,6 +191,7 @@ class CrmReportXlsx(models.AbstractModel):
         for col, (label, _func) in enumerate(extra, start=len(fields_) + 1):
             sheet.write_string(header_row, col, label, formats["header"])
         sheet.freeze_panes(header_row + 1, 1)
+        self._print_setup(sheet, header_row)
         row = header_row + 1
         first = row
         for group_value, *values in groups:
@@ -400,6 +410,7 @@ class CrmReportXlsx(models.AbstractModel):
             sheet.set_column(col, col, 28 if field.type in ("many2one", "char") else 14)
             sheet.write_string(header_row, col, field._description_string(self.env), formats["header"])
         sheet.freeze_panes(header_row + 1, 0)
+        self._print_setup(sheet, header_row)
         query = model._search(domain, order=f"{group_field}, {spec['order']}")
         self.env.cr.execute(query.select(*(self._column_sql(model, field, query) for field in fields_)))
         group_index = names.index(group_field)

@@ -121,6 +121,17 @@ class TestMarketingCost(MarketingCommon):
                 {"date": "2026-03-01", "source_id": self.source_1.id, "amount": 1.0}
             )
 
+    def test_accounting_finds_the_spend_under_its_reports(self):
+        # the accountant has no CRM app: the spend that ROMI divides by is under Accounting > Reporting > CRM
+        cost = self._cost(self.source_1, "2026-03-01", 100.0)
+        menu = self.env.ref("crm_reports.crm_marketing_cost_account_menu")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.accountant)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.salesman_1)._visible_menu_ids())
+        action = menu.action.sudo()
+        self.assertEqual(action.res_model, "crm.marketing.cost")
+        self.assertIn(cost, self.env["crm.marketing.cost"].with_user(self.accountant).search([]))
+
     def test_other_company_never_visible(self):
         mine = self._cost(self.source_1, "2026-03-01", 100.0)
         theirs = self._cost(self.source_1, "2026-03-01", 200.0, company=self.company_2)

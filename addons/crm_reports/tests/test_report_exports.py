@@ -57,6 +57,8 @@ class TestReportExports(ReportsCommon, HttpCase):
         self.assertEqual(sheet["A2"].value, HOSTILE)
         self.assertEqual(sheet["A2"].data_type, "s")
         self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertPrintsOnePageWide(sheet)
+        self.assertEqual(sheet.print_title_rows, "$1:$1")
 
     def test_every_report_exports(self):
         for report_type in ("intake", "funnel", "sales", "activity", "plan"):
@@ -72,6 +74,18 @@ class TestReportExports(ReportsCommon, HttpCase):
                 self.assertTrue(summary.freeze_panes)
                 self.assertTrue(self._charts(content), "a native Excel chart")
                 self.assertIn("Grand Total", [cell.value for cell in book["Details"]["A"]])
+                for sheet in book.worksheets:
+                    self.assertPrintsOnePageWide(sheet)
+
+    def assertPrintsOnePageWide(self, sheet):
+        self.assertEqual(sheet.page_setup.orientation, "landscape")
+        self.assertEqual(str(sheet.page_setup.paperSize), "9", "A4")
+        self.assertTrue(sheet.sheet_properties.pageSetUpPr.fitToPage)
+        # one page wide (1 is the file format's default, so the attribute may be left out), any height
+        self.assertIn(sheet.page_setup.fitToWidth, (None, 1))
+        self.assertEqual(sheet.page_setup.fitToHeight, 0)
+        self.assertTrue(sheet.print_title_rows, "column titles repeated on every page")
+        self.assertIn("&P", sheet.oddFooter.center.text)
 
     def test_russian_export(self):
         self.env["res.lang"]._activate_lang("ru_RU")

@@ -77,6 +77,19 @@ class TestTelephonySecurity(TransactionCase):
     def test_manager_sees_all(self):
         self.assertEqual(self.visible(self.manager), self.call_client | self.call_team)
 
+    def partner_form(self, user):
+        return self.env["res.partner"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+
+    def test_salesperson_has_the_calls_button_counting_visible_calls(self):
+        client = self.call_client.partner_id
+        self.assertTrue(client)
+        self.assertIn('name="phonecall_count"', self.partner_form(self.carol))
+        self.assertNotIn('name="phonecall_count"', self.partner_form(self.employee))
+        # each reader in their own request (OCA's count does not declare that it depends on the user)
+        self.assertEqual(client.with_user(self.alice).phonecall_count, 1, "Alice's client's call")
+        client.invalidate_recordset(["phonecall_count"])
+        self.assertEqual(client.with_user(self.carol).phonecall_count, 0, "Carol may not see that call")
+
     def test_employee_without_sales_rights_refused(self):
         with self.assertRaises(AccessError):
             self.call_client.with_user(self.employee).read(["name"])
