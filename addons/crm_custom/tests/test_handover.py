@@ -5,7 +5,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .process_common import ProcessCommon
 
@@ -216,4 +216,17 @@ class TestHandover(ProcessCommon):
             self._wizard(mode="team", target_team_id=self.receiving_team.id).action_preview()
         with self.assertRaises(AccessError):
             self.env["crm.handover"].with_user(self.salesman_1).search([]).read(["name"])
+        # a hand-over being prepared is its author's: another manager neither reads nor runs it
+        prepared = self._wizard(mode="user", target_user_id=self.salesman_1.id)
+        prepared.action_preview()
+        other_manager = new_test_user(
+            self.env, login="handover_mgr_2", groups="sales_team.group_sale_manager"
+        )
+        with self.assertRaises(AccessError):
+            prepared.with_user(other_manager).read(["user_id"])
+        with self.assertRaises(AccessError):
+            prepared.with_user(other_manager).action_handover()
+        self.assertTrue(prepared.preview_ids)
+        Lines = self.env["crm.handover.wizard.line"].with_user(other_manager)
+        self.assertFalse(Lines.search([("wizard_id", "=", prepared.id)]))
         self.assertEqual(self._assigned(self.leaving)["partners"], 8, "nothing moved")

@@ -320,6 +320,11 @@ class TestApiIntake(HttpCase):
         self.assertEqual(self.source.sudo().key_hash, hashlib.sha256(key.encode()).hexdigest())
         self.assertEqual(self.source.key_hint, key[:8] + "…")
         self.assertEqual(self.post({"email": "hashed@new.example"}, key=key).status_code, 200)
+        # another administrator never reads the key shown once
+        other_admin = new_test_user(self.env, login="intake_admin_2", groups="base.group_system")
+        with self.assertRaises(AccessError):
+            wizard.with_user(other_admin).read(["key"])
+        self.assertFalse(self.env["crm.lead.intake.key.wizard"].with_user(other_admin).search([]))
 
     def test_sales_manager_configures_sources_but_not_keys(self):
         source = self.env["crm.lead.intake.source"].with_user(self.manager).create({"name": "Fair tablet"})

@@ -285,6 +285,22 @@ class TestTelegramIntake(HttpCase):
         self.assertTrue(lead.first_contact_date)
         self.assertFalse(lead.activity_ids, "the First Contact activity is done")
 
+    def test_message_being_written_is_its_authors_only(self):
+        self.deliver(TEXT_UPDATE)
+        lead = self.chat().lead_id
+        wizard = (
+            self.env["crm.messenger.send.wizard"]
+            .with_user(self.alice)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+            .create({"body": "Черновик для клиента"})
+        )
+        self.fake.calls.clear()
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.bob).read(["body"])
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.bob).action_send()
+        self.assertEqual(self.fake.calls, [], "nothing sent")
+
     def test_send_a_chatter_message_to_telegram(self):
         self.deliver(TEXT_UPDATE)
         lead = self.chat().lead_id

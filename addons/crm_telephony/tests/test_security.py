@@ -146,3 +146,12 @@ class TestTelephonySecurity(TransactionCase):
         self.assertFalse(self.env["crm.pbx"]._authenticate_token(self.token), "the old token no longer works")
         with self.assertRaises(UserError):
             self.pbx.with_user(self.manager).generate_api_token()
+
+    def test_token_shown_once_to_its_author_only(self):
+        action = self.pbx.with_user(self.admin).action_generate_api_token()
+        wizard = self.env["crm.pbx.token.wizard"].with_user(self.admin).browse(action["res_id"])
+        self.assertTrue(wizard.token)
+        other_admin = new_test_user(self.env, login="tel_admin_2", groups="base.group_system")
+        with self.assertRaises(AccessError):
+            wizard.with_user(other_admin).read(["token"])
+        self.assertFalse(self.env["crm.pbx.token.wizard"].with_user(other_admin).search([]))
