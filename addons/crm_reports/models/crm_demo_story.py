@@ -936,8 +936,7 @@ class CrmDemoStory(models.AbstractModel):
                 }
             )
         missed = env["crm.phonecall"].create(vals_list)
-        # each missed call from a different client: Odoo subscribes the card's user once per activity, and
-        # two activities of one batch on one card for one user collide on the followers' unique key
+        # each missed call from a different client: one call back per client on the salesperson's list
         missed._pbx_schedule_callback()
         story["missed_calls"] = missed
 

@@ -316,10 +316,22 @@ class CrmPhonecallEventsJob(models.AbstractModel):
         if not vals_list:
             return
         # as activity_schedule() does, in one creation; no assignment e-mail per missed call: the
-        # to-do is in the user's activities
-        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
-        for call, activity in zip(calls, activities, strict=True):
-            call.callback_activity_id = activity
+        # to-do is in the user's activities. Odoo subscribes each creation's users to their records in one
+        # insert, which fails on a record named twice: two missed calls of one card for one user go into
+        # separate creations (rounds), each naming a (card, user) once.
+        rounds = []
+        seen = {}
+        for call, vals in zip(calls, vals_list, strict=True):
+            key = (vals["res_model_id"], vals["res_id"], vals["user_id"])
+            index = seen[key] = seen.get(key, -1) + 1
+            if index == len(rounds):
+                rounds.append(([], []))
+            rounds[index][0].append(call)
+            rounds[index][1].append(vals)
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        for round_calls, round_vals in rounds:
+            for call, activity in zip(round_calls, Activity.create(round_vals), strict=True):
+                call.callback_activity_id = activity
 
     def _pbx_close_callbacks(self):
         """An answered call with a number closes the open call backs of that number's missed calls

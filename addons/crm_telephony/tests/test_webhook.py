@@ -310,6 +310,25 @@ class TestGenericWebhook(HttpCase):
         self.assertEqual(len(done), 1, "the closed call back is logged as done")
         self.assertIn(answered.display_name, done.body)
 
+    def test_two_missed_calls_of_one_card_in_one_batch(self):
+        """Two missed calls of one client scheduled together: a call back each, for the client's user,
+        in one pass (Odoo's follower insert would otherwise meet the same record twice)."""
+        activity_type = self.env.ref("crm_telephony.mail_activity_type_call_back")
+        self.post(self.event("call_ended", "c-50", talk_seconds=0, outcome="missed"))
+        self.post(self.event("call_ended", "c-51", talk_seconds=0, outcome="no_answer"))
+        calls = self.calls("c-50") | self.calls("c-51")
+        self.assertFalse(calls.callback_activity_id)
+        self.client.message_unsubscribe(partner_ids=self.alice.partner_id.ids)  # not a follower yet
+        calls._pbx_schedule_callback()
+        callbacks = calls.callback_activity_id
+        self.assertEqual(len(callbacks), 2, "one call back per missed call")
+        self.assertEqual(callbacks.user_id, self.alice)
+        self.assertEqual(
+            self.client.activity_ids.filtered(lambda a: a.activity_type_id == activity_type), callbacks
+        )
+        followers = self.client.message_follower_ids.filtered(lambda f: f.partner_id == self.alice.partner_id)
+        self.assertEqual(len(followers), 1)
+
     def test_a_call_that_fails_does_not_hold_back_its_batch(self):
         """A call whose processing raises is logged and dropped from the queue; the other calls of the
         same job run are processed normally."""
