@@ -27,10 +27,12 @@ RATIOS = {
 class CrmKpi(models.Model):
     """One metric of the sales plans.
 
-    Extension contract: a KPI is a record (unique ``code``) plus a method named by ``compute_method`` on this
-    model, ``method(self, keys, company) -> {key: value}`` where ``keys`` is a list of
-    ``(user_id or False, team_id, date_from, date_to)``. It must answer for all keys with ONE query; the
-    helper :meth:`_query_actuals` does the matching of keys, so a method only writes the aggregate.
+    Extension contract: a KPI is a record (unique ``code``, created by a module's data, never by a user:
+    ``code`` and ``compute_method`` are system fields) plus a method ``_compute_actuals_<name>`` named by
+    ``compute_method`` on this model, ``method(self, keys, company) -> {key: value}`` where ``keys`` is a
+    list of ``(user_id or False, team_id, date_from, date_to)``. It must answer for all keys with ONE
+    query; the helper :meth:`_query_actuals` does the matching of keys, so a method only writes the
+    aggregate.
 
     The suite's KPIs write that aggregate once, as ``_aggregate_<code>(companies, date_from, date_to)``
     returning SQL rows ``(company_id, user_id, team_id, day, value)`` with ``day`` in the company's timezone;
@@ -38,11 +40,15 @@ class CrmKpi(models.Model):
     """
 
     _name = "crm.kpi"
+    _inherit = ["crm.system.fields.mixin"]
     _description = "Sales Plan KPI"
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, help="Technical code, unique; used by other addons and reports.")
+    # what a KPI computes is code (its data record and its method), not a setting: salaries are paid on it
+    code = fields.Char(
+        required=True, system=True, help="Technical code, unique; used by other addons and reports."
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     unit = fields.Selection(
@@ -69,6 +75,7 @@ class CrmKpi(models.Model):
     )
     compute_method = fields.Char(
         required=True,
+        system=True,
         help="Name of the method of crm.kpi that computes the actuals of many (salesperson, period) pairs "
         "in one query.",
     )
@@ -97,7 +104,8 @@ class CrmKpi(models.Model):
     @api.constrains("compute_method")
     def _check_compute_method(self):
         for kpi in self:
-            if not callable(getattr(self, kpi.compute_method or "", None)):
+            method = kpi.compute_method or ""
+            if not method.startswith("_compute_actuals_") or not callable(getattr(self, method, None)):
                 raise ValidationError(
                     _(
                         "The KPI %(kpi)s names a method that does not exist: %(method)s",

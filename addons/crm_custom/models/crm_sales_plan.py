@@ -42,6 +42,7 @@ class CrmSalesPlan(models.Model):
         required=True,
         tracking=True,
         copy=False,
+        system=True,  # moved by the Open / Close / Reopen buttons only: closing freezes what is paid
     )
     line_ids = fields.One2many("crm.sales.plan.line", "plan_id", string="Lines", copy=True)
     statement_ids = fields.One2many("crm.motivation.statement", "plan_id", string="Motivation Statements")
@@ -164,7 +165,7 @@ class CrmSalesPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(_("Only a draft plan can be opened."))
-        self.write({"state": "open"})
+        self._system_write({"state": "open"})
         self.line_ids._refresh_actuals()
         self._check_realism()
         return True

@@ -4,7 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .plan_common import PlanCommon
@@ -73,6 +73,15 @@ class TestPlanTrust(PlanCommon):
             (statement, {"revenue": 5000.0}),
             (self.april, {"likely_unrealistic": True}),
             (self.march, {"closed_date": "2026-01-01 00:00:00"}),
+            # a closed plan's statements may have been paid: its state moves by Close / Reopen only (a
+            # draft closed plan could be deleted, an open plan closed without its statements)
+            (self.march, {"state": "draft"}),
+            (self.april, {"state": "closed"}),
+            (self.april, {"state": "open"}),
+            # what a KPI computes is code: another method (or any method of the model) is refused
+            (self.kpi_revenue, {"compute_method": "_compute_actuals_deals_won"}),
+            (self.kpi_revenue, {"compute_method": "unlink"}),
+            (self.kpi_revenue, {"code": "deals_won_x"}),
         ]
         for record, vals in forged:
             with self.subTest(model=record._name, vals=vals), self.assertRaises(AccessError):
@@ -81,9 +90,25 @@ class TestPlanTrust(PlanCommon):
             self.env["crm.motivation.statement"].with_user(self.manager).create(
                 {"plan_id": self.march.id, "user_id": self.manager.id, "commission_amount": 1e6}
             )
+        with self.assertRaises(AccessError):
+            self.env["crm.sales.plan"].with_user(self.manager).create(
+                {"team_id": self.team.id, "date_from": date(2026, 6, 1), "state": "closed"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["crm.kpi"].with_user(self.manager).create(
+                {"name": "Forged", "code": "forged", "compute_method": "_compute_actuals_revenue"}
+            )
         self.assertEqual(line.closed_actual, 0.0)
         self.assertEqual(statement.commission_amount, 0.0)
         self.assertEqual(self.april.coaching_user_ids, self.salesman_2)
+        self.assertEqual((self.march.state, self.april.state), ("closed", "draft"))
+        self.assertEqual(self.kpi_revenue.compute_method, "_compute_actuals_revenue")
+
+    def test_kpi_method_is_one_of_the_registry(self):
+        """Even the system path names only a KPI method (``_compute_actuals_*``), never another method."""
+        with self.assertRaises(ValidationError):
+            self.kpi_revenue.sudo().write({"compute_method": "unlink"})
+        self.assertEqual(self.kpi_revenue.compute_method, "_compute_actuals_revenue")
 
     def test_managers_still_run_the_plan(self):
         """Targets and weights stay the manager's; closing and reopening freeze and release the figures."""
