@@ -160,3 +160,10 @@ class TestDealInvoiceLine(MarketingCommon):
             with self.assertRaises(AccessError):
                 attempt()
         self.assertEqual(row.balance, -90.0)
+
+    def test_other_company_rows_are_not_visible(self):
+        """An administrator of the second company only reads the second company's rows."""
+        self._order_invoice(self.deal_1, 80.0, "2026-03-10")
+        admin_2 = self._user("attribution_admin_2", "base.group_system", company=self.company_2)
+        self.assertTrue(self.Attribution.search([("company_id", "=", self.company.id)]))
+        self.assertFalse(self.Attribution.with_user(admin_2).search([("company_id", "=", self.company.id)]))
