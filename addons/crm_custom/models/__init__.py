@@ -15,6 +15,7 @@ from . import crm_mandatory_field
 from . import crm_card_score_rule
 from . import crm_card_quality_line
 from . import sale_order
+from . import sale_order_line
 from . import crm_kpi
 from . import crm_sales_plan
 from . import crm_sales_plan_coaching
@@ -33,6 +34,8 @@ from . import crm_team
 from . import crm_team_member
 from . import crm_client_feedback
 from . import account_move
+from . import account_move_line
+from . import crm_deal_invoice_line
 from . import crm_handover
 from . import crm_lead_intake
 from . import crm_lead_intake_source

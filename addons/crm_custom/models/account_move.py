@@ -2,6 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from .crm_kpi import REVENUE_MOVE_TYPES
+
+# a move's journal items are revenue or not by these fields (crm.kpi._revenue_line_filter); posted, the
+# others cannot change
+ATTRIBUTION_FIELDS = ("state", "move_type", "invoice_date")
+
 
 class AccountMove(models.Model):
     _name = "account.move"
@@ -17,6 +23,17 @@ class AccountMove(models.Model):
         help="The customer got the thank-you e-mail for paying this invoice (process Thank for the "
         "Payment); it is sent once.",
     )
+
+    def write(self, vals):
+        invoices = self._crm_revenue_moves() if any(name in vals for name in ATTRIBUTION_FIELDS) else None
+        result = super().write(vals)
+        if invoices is not None:
+            # posted, reset to draft or cancelled: their journal items gain or lose their deals' revenue
+            self.env["crm.deal.invoice.line"]._refresh(move_ids=(invoices | self._crm_revenue_moves()).ids)
+        return result
+
+    def _crm_revenue_moves(self):
+        return self.filtered(lambda move: move.move_type in REVENUE_MOVE_TYPES)
 
     def _crm_deals(self):
         """The opportunities these invoices bill, through their sales orders."""

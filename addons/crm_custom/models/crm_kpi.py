@@ -460,32 +460,25 @@ class CrmKpi(models.Model):
 
     @api.model
     def _deal_invoice_lines(self, deals=None, one_deal_per_line=False):
-        """SQL rows ``(opportunity_id, invoice_line_id)``: the journal items invoiced from the sale orders of
-        the opportunities (through the sale order lines), each journal item once per opportunity, or with
-        ``one_deal_per_line`` once in all, for the oldest of its opportunities. ``deals``: SQL of the
-        opportunity ids to keep (all when None). Shared by the won deals' revenue and crm_reports' channel
-        report."""
-        self.env["sale.order"].flush_model(["opportunity_id"])
-        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
-        where = SQL("so.opportunity_id IN (%s)", deals) if deals is not None else SQL("TRUE")
+        """SQL rows ``(opportunity_id, invoice_line_id)``: the journal items of revenue
+        (``_revenue_line_filter``) invoiced from the sale orders of the opportunities (through the sale order
+        lines), each journal item once per opportunity, or with ``one_deal_per_line`` once in all, for the
+        oldest of its opportunities. ``deals``: SQL of the opportunity ids to keep (all when None). Read from
+        the attribution the system keeps (``crm.deal.invoice.line``); the won deals' revenue and crm_reports'
+        channel report read the same table."""
+        self.env["crm.deal.invoice.line"].flush_model()
+        conditions = [SQL("TRUE")]
         if one_deal_per_line:
-            select = SQL("SELECT MIN(so.opportunity_id) AS opportunity_id, rel.invoice_line_id")
-            group = SQL("GROUP BY rel.invoice_line_id")
-        else:
-            select = SQL("SELECT DISTINCT so.opportunity_id, rel.invoice_line_id")
-            group = SQL("")
+            conditions.append(SQL("dil.is_primary"))
+        if deals is not None:
+            conditions.append(SQL("dil.opportunity_id IN (%s)", deals))
         return SQL(
             """
-            %s
-              FROM sale_order so
-              JOIN sale_order_line sol ON sol.order_id = so.id
-              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-             WHERE so.opportunity_id IS NOT NULL AND %s
-            %s
+            SELECT dil.opportunity_id, dil.move_line_id AS invoice_line_id
+              FROM crm_deal_invoice_line dil
+             WHERE %s
             """,
-            select,
-            where,
-            group,
+            SQL(" AND ").join(conditions),
         )
 
     def _aggregate_deals_closed(self, companies, date_from=None, date_to=None):
@@ -512,31 +505,19 @@ class CrmKpi(models.Model):
         """Invoiced revenue of the deals won, on the day each was won: the average deal size's numerator.
 
         Each journal item counts once per won deal whose sale orders invoiced it (the pairs of
-        ``_deal_invoice_lines``). The joins start from the won deals of the period, so only their orders'
-        lines are read (a semi-join of every order on the won deals made PostgreSQL misjudge the row counts
-        and pick a plan that took minutes at a million leads)."""
-        self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model()
-        self.env["sale.order"].flush_model(["opportunity_id"])
-        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        ``_deal_invoice_lines``, kept by the system in ``crm.deal.invoice.line`` with the item's company and
+        balance). The join starts from the won deals of the period, so a one-day dashboard reads only that
+        day's deals' rows (through the index on the opportunity)."""
+        self.env["crm.deal.invoice.line"].flush_model()
         return SQL(
             """
-            SELECT pair.company_id, pair.user_id, pair.team_id, pair.day, SUM(pair.value) AS value
-              FROM (
-                    SELECT DISTINCT won.id, won.company_id, won.user_id, won.team_id, won.day,
-                           l.id AS line_id, -l.balance AS value
-                      FROM (%s) won
-                      JOIN sale_order so ON so.opportunity_id = won.id
-                      JOIN sale_order_line sol ON sol.order_id = so.id
-                      JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                      JOIN account_move_line l ON l.id = rel.invoice_line_id AND l.company_id = won.company_id
-                      JOIN account_move m ON m.id = l.move_id
-                     WHERE %s
-                   ) pair
+            SELECT won.company_id, won.user_id, won.team_id, won.day, SUM(-dil.balance) AS value
+              FROM (%s) won
+              JOIN crm_deal_invoice_line dil
+                ON dil.opportunity_id = won.id AND dil.company_id = won.company_id
              GROUP BY 1, 2, 3, 4
             """,
             self._won_deals_sql(companies, date_from, date_to),
-            self._revenue_line_filter("l", "m"),
         )
 
     def _aggregate_won_cycle_days(self, companies, date_from=None, date_to=None):

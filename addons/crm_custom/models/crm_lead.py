@@ -177,6 +177,15 @@ class CrmLead(models.Model):
                 pending.update(self.ids)
         return result
 
+    def unlink(self):
+        # a journal item of these deals' orders may also belong to another deal, which becomes the one the
+        # channel report credits: recompute the attribution of those items once the deals are gone
+        attribution = self.env["crm.deal.invoice.line"]
+        items = attribution.sudo().search([("opportunity_id", "in", self.ids)]).move_line_id.ids
+        result = super().unlink()
+        attribution._refresh(line_ids=items)
+        return result
+
     # not on company_id: Odoo recomputes a lead's company whenever its salesperson or team changes, and the
     # check would read the products of every lead assigned; write() checks a company written explicitly
     @api.constrains("product_ids")

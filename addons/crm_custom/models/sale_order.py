@@ -85,4 +85,16 @@ class SaleOrder(models.Model):
             first = self.filtered(lambda order: not order.crm_first_sent_date)
             if first:
                 first._system_write({"crm_first_sent_date": fields.Datetime.now()})
-        return super().write(vals)
+        result = super().write(vals)
+        if "opportunity_id" in vals:
+            # the orders' invoiced revenue moves to their new deal (crm.deal.invoice.line)
+            attribution = self.env["crm.deal.invoice.line"]
+            attribution._refresh(line_ids=attribution._line_ids_of_orders(self.ids))
+        return result
+
+    def unlink(self):
+        attribution = self.env["crm.deal.invoice.line"]
+        items = attribution._line_ids_of_orders(self.ids)
+        result = super().unlink()
+        attribution._refresh(line_ids=items)
+        return result

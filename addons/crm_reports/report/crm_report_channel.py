@@ -80,17 +80,14 @@ class CrmReportChannel(models.Model):
         ],
         "crm.stage": ["is_won"],
         "crm.marketing.cost": ["date", "company_id", "source_id", "medium_id", "campaign_id", "amount"],
-        "sale.order": ["opportunity_id"],
-        "sale.order.line": ["order_id", "invoice_lines"],
-        "account.move": ["move_type", "state"],
-        "account.move.line": [
-            "move_id",
-            "parent_state",
-            "display_type",
+        "crm.deal.invoice.line": [
+            "move_line_id",
+            "opportunity_id",
+            "is_primary",
+            "company_id",
+            "currency_id",
             "invoice_date",
             "balance",
-            "company_id",
-            "company_currency_id",
         ],
         "res.company": ["crm_tz", "currency_id"],
     }
@@ -139,34 +136,25 @@ class CrmReportChannel(models.Model):
 
     @api.model
     def _select_revenue(self):
-        kpi = self.env["crm.kpi"]
+        # each journal item of revenue once, credited to the oldest opportunity whose orders invoiced it (the
+        # attribution crm_custom keeps: crm.kpi._deal_invoice_lines(one_deal_per_line=True))
+        self.env["crm.deal.invoice.line"].flush_model()
         return SQL(
             """
-            SELECT line.id * 4 + 1 AS id, 'revenue' AS kind, line.invoice_date AS date,
+            SELECT dil.move_line_id * 4 + 1 AS id, 'revenue' AS kind, dil.invoice_date AS date,
                    %(cohort)s AS cohort_date,
                    lead.source_id, lead.medium_id, lead.campaign_id, lead.id AS lead_id,
-                   lead.user_id, lead.team_id, line.company_id, line.company_currency_id AS currency_id,
+                   lead.user_id, lead.team_id, dil.company_id, dil.currency_id,
                    0 AS lead_count, 0 AS opportunity_count, 0 AS won_count,
-                   -line.balance AS revenue, 0::numeric AS spend, %(ratios)s
-              FROM (%(links)s) link
-              JOIN account_move_line line ON line.id = link.invoice_line_id
-              JOIN account_move move ON move.id = line.move_id
-              JOIN crm_lead lead ON lead.id = link.opportunity_id
+                   -dil.balance AS revenue, 0::numeric AS spend, %(ratios)s
+              FROM crm_deal_invoice_line dil
+              JOIN crm_lead lead ON lead.id = dil.opportunity_id
               LEFT JOIN res_company cmp ON cmp.id = lead.company_id
-             WHERE %(revenue)s
+             WHERE dil.is_primary
             """,
-            cohort=kpi._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz")),
-            links=self._revenue_links(),
-            revenue=kpi._revenue_line_filter("line", "move"),
+            cohort=self.env["crm.kpi"]._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz")),
             ratios=self._no_ratios(),
         )
-
-    @api.model
-    def _revenue_links(self):
-        """SQL rows ``(opportunity_id, invoice_line_id)``: each journal item invoiced from the sale order of
-        an opportunity, once, with the oldest such opportunity (the channel revenue never counts a journal
-        item twice)."""
-        return self.env["crm.kpi"]._deal_invoice_lines(one_deal_per_line=True)
 
     @api.model
     def _select_spend(self):

@@ -17,3 +17,4 @@ from . import test_dashboard
 from . import test_dashboard_tour
 from . import test_demo_story
 from . import test_export_tour
+from . import test_deal_invoice_line
