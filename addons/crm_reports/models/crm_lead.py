@@ -9,6 +9,22 @@ class CrmLead(models.Model):
     stage_history_ids = fields.One2many(
         "crm.lead.stage.history", "lead_id", groups="sales_team.group_sale_salesman"
     )
+    # the lead intake report counts a lead as its rows split by product without joining the products
+    # (system=True: only the system sets it, docs/security.md)
+    product_interest_count = fields.Integer(
+        string="Number of Products of Interest",
+        compute="_compute_product_interest_count",
+        store=True,
+        readonly=True,
+        system=True,
+        copy=False,
+        help="Number of products of interest of the lead (its rows in the Lead Intake report).",
+    )
+
+    @api.depends("product_ids")
+    def _compute_product_interest_count(self):
+        for lead in self:
+            lead.product_interest_count = len(lead.product_ids)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -34,3 +50,25 @@ class CrmLead(models.Model):
             fields.Datetime.now(),
             self.env.uid,
         )
+
+    @api.model
+    def _refresh_product_interest_count(self, lead_ids=None):
+        """Set the number of products of interest of ``lead_ids`` (every lead when None) from the relation, in
+        one statement (leads or products of interest written by SQL); only the rows that change are
+        written."""
+        self.flush_model(["product_ids", "product_interest_count"])
+        self.env.cr.execute(
+            """
+            UPDATE crm_lead target SET product_interest_count = src.n
+              FROM (SELECT lead.id, COUNT(rel.product_id) AS n
+                      FROM crm_lead lead
+                      LEFT JOIN crm_lead_product_interest_rel rel ON rel.lead_id = lead.id
+                     WHERE %(all)s OR lead.id = ANY(%(lead_ids)s)
+                     GROUP BY lead.id) src
+             WHERE target.id = src.id AND target.product_interest_count IS DISTINCT FROM src.n
+            """,
+            {"all": lead_ids is None, "lead_ids": list(lead_ids or [])},
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["product_interest_count"])
+        return count
