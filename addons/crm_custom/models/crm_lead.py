@@ -76,7 +76,8 @@ class CrmLead(models.Model):
     @api.depends("create_date", "company_id")
     def _compute_create_day(self):
         # a new lead's day is written with the other values Odoo computes after inserting it (its company is
-        # one of them); a change of the company's reporting timezone is applied set-based (_refresh_create_day)
+        # one of them); a change of the company's reporting timezone is applied set-based
+        # (_refresh_create_day)
         for lead in self:
             if not lead.create_date:
                 lead.create_day = False
@@ -117,11 +118,12 @@ class CrmLead(models.Model):
         return count
 
     def init(self):
-        super().init()
+        result = super().init()
         # the New Leads KPI of a period (a dashboard's day, a plan's month) reads its company's leads by day
         tools.create_index(
             self.env.cr, "crm_lead_company_create_day_idx", self._table, ["company_id", "create_day"]
         )
+        return result
 
     def _compute_crm_idle_deadline(self):
         """One query for the whole batch (the automation rule reads it for every candidate deal)."""
