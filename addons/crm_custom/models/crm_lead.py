@@ -9,13 +9,35 @@ from markupsafe import Markup
 
 from odoo import Command, _, _lt, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
 
 # transaction cache key of the leads whose First Contact activity waits for the end of a batch
 DEFER_KEY = "crm_first_contact_deferred"
+
+
+def create_day_column(cr):
+    """Add ``crm_lead.create_day`` filled in one statement (install on a database with leads, migration),
+    instead of Odoo computing the new stored field lead by lead. Needs the companies' reporting timezone:
+    without it, Odoo adds and computes the field itself."""
+    if not sql.column_exists(cr, "res_company", "crm_tz"):
+        return False
+    if not sql.column_exists(cr, "crm_lead", "create_day"):
+        sql.create_column(cr, "crm_lead", "create_day", "date")
+    cr.execute(
+        """
+        UPDATE crm_lead target SET create_day = src.day
+          FROM (SELECT lead.id,
+                       ((lead.create_date AT TIME ZONE 'UTC')
+                         AT TIME ZONE COALESCE(cmp.crm_tz, 'UTC'))::date AS day
+                  FROM crm_lead lead
+                  LEFT JOIN res_company cmp ON cmp.id = lead.company_id) src
+         WHERE target.id = src.id AND target.create_day IS DISTINCT FROM src.day
+        """
+    )
+    return True
 
 
 class CrmLead(models.Model):
@@ -116,6 +138,11 @@ class CrmLead(models.Model):
         count = self.env.cr.rowcount
         self.invalidate_model(["create_day"])
         return count
+
+    def _auto_init(self):
+        if not sql.column_exists(self.env.cr, self._table, "create_day"):
+            create_day_column(self.env.cr)
+        return super()._auto_init()
 
     def init(self):
         result = super().init()

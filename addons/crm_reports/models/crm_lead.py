@@ -1,6 +1,25 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import sql
+
+
+def product_interest_count_column(cr):
+    """Add ``crm_lead.product_interest_count`` filled in one statement (install on a database with leads,
+    migration), instead of Odoo computing the new stored field lead by lead."""
+    if not sql.column_exists(cr, "crm_lead", "product_interest_count"):
+        # a constant default fills the existing rows without rewriting the table
+        cr.execute("ALTER TABLE crm_lead ADD COLUMN product_interest_count int4 DEFAULT 0")
+        cr.execute("ALTER TABLE crm_lead ALTER COLUMN product_interest_count DROP DEFAULT")
+    cr.execute(
+        """
+        UPDATE crm_lead target SET product_interest_count = src.n
+          FROM (SELECT rel.lead_id, COUNT(*) AS n
+                  FROM crm_lead_product_interest_rel rel
+                 GROUP BY rel.lead_id) src
+         WHERE target.id = src.lead_id AND target.product_interest_count IS DISTINCT FROM src.n
+        """
+    )
 
 
 class CrmLead(models.Model):
@@ -20,6 +39,11 @@ class CrmLead(models.Model):
         copy=False,
         help="Number of products of interest of the lead (its rows in the Lead Intake report).",
     )
+
+    def _auto_init(self):
+        if not sql.column_exists(self.env.cr, self._table, "product_interest_count"):
+            product_interest_count_column(self.env.cr)
+        return super()._auto_init()
 
     @api.depends("product_ids")
     def _compute_product_interest_count(self):
