@@ -76,6 +76,19 @@ class CrmLead(models.Model):
         )
 
     @api.model
+    def _interested_in(self, product_ids):
+        """Ids of the leads (archived ones included) with one of ``product_ids`` among their products of
+        interest, in one query."""
+        if not product_ids:
+            return []
+        self.flush_model(["product_ids"])
+        self.env.cr.execute(
+            "SELECT DISTINCT lead_id FROM crm_lead_product_interest_rel WHERE product_id = ANY(%s)",
+            [list(product_ids)],
+        )
+        return [lead_id for (lead_id,) in self.env.cr.fetchall()]
+
+    @api.model
     def _refresh_product_interest_count(self, lead_ids=None):
         """Set the number of products of interest of ``lead_ids`` (every lead when None) from the relation, in
         one statement (leads or products of interest written by SQL); only the rows that change are

@@ -135,6 +135,19 @@ class TestReportIntakePerLead(ReportsCommon):
         self.assertEqual(self._groups([])[()][0], 1 + 1 + 1 + 1)
         self.assertEqual(self.env["crm.lead"]._refresh_product_interest_count(self.leads.ids), 0)
 
+    def test_deleted_products_leave_the_count(self):
+        """PostgreSQL removes a deleted product from the products of interest; the count follows."""
+        self.products[0].unlink()
+        self.products[1].product_tmpl_id.unlink()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id, product_interest_count FROM crm_lead WHERE id = ANY(%s)", [self.leads.ids]
+        )
+        three, two, none, lost = self.leads
+        self.assertEqual(dict(self.env.cr.fetchall()), {three.id: 1, two.id: 0, none.id: 0, lost.id: 1})
+        rows = self.env["crm.report.lead.intake"].search_count(self.domain)
+        self.assertEqual(self._groups([])[()][0], rows)
+
     def test_product_count_is_the_systems(self):
         lead = self.leads[0].with_user(self.salesman_1)
         with self.assertRaisesRegex(AccessError, "set by the system only"):
