@@ -635,7 +635,12 @@ class Dataset:
         return rows
 
     def _after_leads(self):
-        """Derived data the addons keep from the stage history, rebuilt set-based (as after an install)."""
+        """Derived data the addons keep from the stage history and the leads, rebuilt set-based (as after an
+        install)."""
+        if "create_day" in self.env["crm.lead"]._fields:  # the creation day in the company's timezone
+            self.env["crm.lead"]._refresh_create_day()
+        if "product_interest_count" in self.env["crm.lead"]._fields:  # the lead intake's rows per lead
+            self.env["crm.lead"]._refresh_product_interest_count()
         if "crm.lead.stage.reach" in self.env:
             started = time.perf_counter()
             self.env["crm.lead.stage.reach"]._rebuild()

@@ -3,7 +3,7 @@
 {
     "name": "CRM Suite: Cards, Data Quality and Plans",
     "summary": "Client and deal cards with data-quality control, sales plans and KPIs from the books",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "CRM Suite Authors",
     "website": "https://github.com/crm-suite/crm-suite",

@@ -4,7 +4,7 @@
     "name": "CRM Suite: Management Reports",
     "summary": "Management reports that reconcile: lead intake, funnel, sales, department activity, plan vs "
     "fact, channel effectiveness and ROMI, cross-sell, ABC analysis; Excel and PDF",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "CRM Suite Authors",
     "website": "https://github.com/crm-suite/crm-suite",

@@ -421,20 +421,20 @@ class CrmKpi(models.Model):
         )
 
     def _aggregate_leads_new(self, companies, date_from=None, date_to=None):
-        """Leads and opportunities created in the period, including those later lost or archived."""
+        """Leads and opportunities created in the period, including those later lost or archived.
+
+        The day is the lead's stored creation day (``crm.lead.create_day``: its creation time in the company's
+        timezone), read through the index on (company, day)."""
         self.env["crm.lead"].flush_model()
-        self.env["res.company"].flush_model(["crm_tz"])
         return SQL(
             """
-            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
+            SELECT l.company_id, l.user_id, l.team_id, l.create_day AS day, COUNT(*) AS value
               FROM crm_lead l
-              JOIN res_company cmp ON cmp.id = l.company_id
              WHERE l.company_id IN %s AND %s
              GROUP BY 1, 2, 3, 4
             """,
-            self._local_day(SQL("l.create_date"), SQL("cmp.crm_tz")),
             tuple(companies.ids),
-            self._period_filter(SQL("l.create_date"), SQL("cmp.crm_tz"), date_from, date_to),
+            self._date_filter(SQL("l.create_day"), date_from, date_to),
         )
 
     @api.model

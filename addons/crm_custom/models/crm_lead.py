@@ -4,16 +4,40 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytz
 from markupsafe import Markup
 
-from odoo import Command, _, _lt, api, fields, models
+from odoo import Command, _, _lt, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, sql
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
 
 # transaction cache key of the leads whose First Contact activity waits for the end of a batch
 DEFER_KEY = "crm_first_contact_deferred"
+
+
+def create_day_column(cr):
+    """Add ``crm_lead.create_day`` filled in one statement (install on a database with leads, migration),
+    instead of Odoo computing the new stored field lead by lead. Needs the companies' reporting timezone:
+    without it, Odoo adds and computes the field itself."""
+    if not sql.column_exists(cr, "res_company", "crm_tz"):
+        return False
+    if not sql.column_exists(cr, "crm_lead", "create_day"):
+        sql.create_column(cr, "crm_lead", "create_day", "date")
+    cr.execute(
+        """
+        UPDATE crm_lead target SET create_day = src.day
+          FROM (SELECT lead.id,
+                       ((lead.create_date AT TIME ZONE 'UTC')
+                         AT TIME ZONE COALESCE(cmp.crm_tz, 'UTC'))::date AS day
+                  FROM crm_lead lead
+                  LEFT JOIN res_company cmp ON cmp.id = lead.company_id) src
+         WHERE target.id = src.id AND target.create_day IS DISTINCT FROM src.day
+        """
+    )
+    return True
 
 
 class CrmLead(models.Model):
@@ -57,6 +81,76 @@ class CrmLead(models.Model):
         "conversion, last stage change, last activity done and the moment its company switched the process "
         "Deals Without Planned Activity on, plus the company's idle days.",
     )
+
+    # the reports and the New Leads KPI count a lead on this day instead of converting every creation time
+    # at query time; system=True: only the system sets it (docs/security.md)
+    create_day = fields.Date(
+        string="Creation Day",
+        compute="_compute_create_day",
+        store=True,
+        readonly=True,
+        system=True,
+        copy=False,
+        help="Day the lead was created, in its company's reporting timezone: the day the reports and the New "
+        "Leads KPI count it on.",
+    )
+
+    @api.depends("create_date", "company_id")
+    def _compute_create_day(self):
+        # a new lead's day is written with the other values Odoo computes after inserting it (its company is
+        # one of them); a change of the company's reporting timezone is applied set-based
+        # (_refresh_create_day)
+        for lead in self:
+            if not lead.create_date:
+                lead.create_day = False
+                continue
+            tz = pytz.timezone(lead.company_id.crm_tz or "UTC")
+            lead.create_day = pytz.utc.localize(lead.create_date).astimezone(tz).date()
+
+    @api.model
+    def _refresh_create_day(self, companies=None, lead_ids=None):
+        """Set the creation day of the leads of ``companies`` or of ``lead_ids`` (every lead when both are
+        None) from their creation time and their company's reporting timezone, in one statement (a timezone
+        changed, leads inserted or backdated by SQL); only the rows whose day changes are written."""
+        self.flush_model(["create_date", "company_id", "create_day"])
+        self.env["res.company"].flush_model(["crm_tz"])
+        day = self.env["crm.kpi"]._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz"))
+        conditions = [SQL("TRUE")]
+        if companies is not None:
+            conditions.append(SQL("lead.company_id = ANY(%s)", companies.ids))
+        if lead_ids is not None:
+            conditions.append(SQL("lead.id = ANY(%s)", list(lead_ids)))
+        where = SQL(" AND ").join(conditions)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_lead target SET create_day = src.day
+                  FROM (SELECT lead.id, %s AS day
+                          FROM crm_lead lead
+                          LEFT JOIN res_company cmp ON cmp.id = lead.company_id
+                         WHERE %s) src
+                 WHERE target.id = src.id AND target.create_day IS DISTINCT FROM src.day
+                """,
+                day,
+                where,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["create_day"])
+        return count
+
+    def _auto_init(self):
+        if not sql.column_exists(self.env.cr, self._table, "create_day"):
+            create_day_column(self.env.cr)
+        return super()._auto_init()
+
+    def init(self):
+        result = super().init()
+        # the New Leads KPI of a period (a dashboard's day, a plan's month) reads its company's leads by day
+        tools.create_index(
+            self.env.cr, "crm_lead_company_create_day_idx", self._table, ["company_id", "create_day"]
+        )
+        return result
 
     def _compute_crm_idle_deadline(self):
         """One query for the whole batch (the automation rule reads it for every candidate deal)."""

@@ -51,6 +51,17 @@ class CrmSystemFieldsMixin(models.AbstractModel):
             name for name, field in cls._fields.items() if getattr(field, "system", None) == OWNED
         )
 
+    @classmethod
+    def _init_constraints_onchanges(cls):
+        result = super()._init_constraints_onchanges()
+        # the names above are memoized on the registry class, which Odoo keeps while it loads the next
+        # modules: forget them when the model is set up again, or the system fields that a later module adds
+        # (crm_reports on crm.lead) would not be refused until the server restarts
+        for name in ("_system_fields", "_system_owned_fields"):
+            if name in cls.__dict__:
+                delattr(cls, name)
+        return result
+
     def _valid_field_parameter(self, field, name):
         return name == "system" or super()._valid_field_parameter(field, name)
 

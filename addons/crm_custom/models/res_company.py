@@ -197,6 +197,9 @@ class ResCompany(models.Model):
             self.env.registry.clear_cache()  # record rules depend on it (ir.rule._eval_context)
         if "country_id" in vals:
             self.env.registry.clear_cache()  # lead intake sources keep their company's country
+        if "crm_tz" in vals:
+            # the leads' creation days are stored in their company's timezone
+            self.env["crm.lead"]._refresh_create_day(self)
         if "crm_client_active_days" in vals:
             # the period moves clients between active and dormant without any invoice changing
             partners = (

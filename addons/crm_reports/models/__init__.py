@@ -5,6 +5,8 @@ from . import crm_lead_stage_history
 from . import crm_lead_stage_reach
 from . import crm_lead
 from . import crm_stage
+from . import product_product
+from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -562,6 +562,7 @@ class CrmDemoStory(models.AbstractModel):
             [lead_ids, created_at, last_moves, closed_at, first_contacts],
         )
         self.env["crm.lead"].invalidate_model()
+        self.env["crm.lead"]._refresh_create_day(lead_ids=lead_ids)
         if "crm.lead.stage.reach" in self.env:
             self.env["crm.lead.stage.reach"]._rebuild(lead_ids)
 

@@ -68,6 +68,7 @@ class CrmReportChannel(models.Model):
     _depends = {
         "crm.lead": [
             "create_date",
+            "create_day",
             "type",
             "active",
             "stage_id",
@@ -116,7 +117,9 @@ class CrmReportChannel(models.Model):
 
     @api.model
     def _select_leads(self):
-        day = self.env["crm.kpi"]._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz"))
+        # the lead's stored creation day (its creation time in the company's timezone): no conversion per row,
+        # and the company is joined only for its currency (removed by PostgreSQL when a query does not use it)
+        day = SQL("lead.create_day")
         return SQL(
             """
             SELECT lead.id * 4 AS id, 'lead' AS kind, %(day)s AS date, %(day)s AS cohort_date,

@@ -3,6 +3,7 @@ from . import test_stage_history
 from . import test_report_sales
 from . import test_report_funnel
 from . import test_report_intake
+from . import test_report_intake_per_lead
 from . import test_report_activity
 from . import test_report_timezone
 from . import test_report_security
