@@ -152,10 +152,10 @@ class CrmReportChannel(models.Model):
                    -dil.balance AS revenue, 0::numeric AS spend, %(ratios)s
               FROM crm_deal_invoice_line dil
               JOIN crm_lead lead ON lead.id = dil.opportunity_id
-              LEFT JOIN res_company cmp ON cmp.id = lead.company_id
              WHERE dil.is_primary
             """,
-            cohort=self.env["crm.kpi"]._local_day(SQL("lead.create_date"), SQL("cmp.crm_tz")),
+            # the opportunity's creation day in its company's timezone, stored on the lead (crm_custom)
+            cohort=SQL("lead.create_day"),
             ratios=self._no_ratios(),
         )
 
