@@ -479,7 +479,7 @@ class CrmLead(models.Model):
         lead has no salesperson yet: it comes with the assignment)."""
         if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
             return
-        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        activity_type = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_first_contact")
         waiting = self.filtered(
             lambda lead: (
                 lead.user_id and lead.first_contact_deadline and not lead.first_contact_date and lead.active
@@ -520,7 +520,7 @@ class CrmLead(models.Model):
 
     def _first_contact_activities(self):
         """The open First Contact activities of these leads (sudo)."""
-        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        activity_type = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_first_contact")
         if not activity_type:
             return self.env["mail.activity"]
         return self._crm_open_activities(activity_type).sudo()
@@ -609,8 +609,8 @@ class CrmLead(models.Model):
             return False
         activity_type = message.mail_activity_type_id
         if activity_type:
-            first_contact = self.env.ref(
-                "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+            first_contact = self.env["crm.lead.intake"]._intake_ref(
+                "crm_custom.mail_activity_type_first_contact"
             )
             return activity_type.category == "phonecall" or activity_type == first_contact
         return message.message_type in ("comment", "email") and not message.subtype_id.internal
@@ -619,8 +619,8 @@ class CrmLead(models.Model):
         result = super()._message_post_after_hook(message, msg_vals)
         if self.first_contact_deadline and not self.first_contact_date:
             if self._first_contact_message_counts(message):
-                first_contact = self.env.ref(
-                    "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+                first_contact = self.env["crm.lead.intake"]._intake_ref(
+                    "crm_custom.mail_activity_type_first_contact"
                 )
                 # the First Contact activity being marked done posted this message: it closes itself
                 self._first_contact_register(

@@ -147,10 +147,22 @@ class CrmLeadIntake(models.AbstractModel):
 
     # -- what happens to a request --------------------------------------------------------------------
     @api.model
+    def _intake_ref(self, xmlid):
+        """The record of ``xmlid`` through the registry's cache of external ids (``env.ref`` queries the
+        record's existence on each call: a query per call), or None when it is missing."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(xmlid, raise_if_not_found=False)
+        return self.env[model].browse(res_id) if model else None
+
+    @api.model
     def _intake_lead_type(self, team):
-        """Lead or opportunity, as Odoo's team alias decides: a lead when the company uses leads and the
-        team takes them."""
-        uses_leads = self.env.ref("crm.group_use_lead") in self.env.ref("base.group_user").sudo().implied_ids
+        """Lead or opportunity, as Odoo's team alias decides: a lead when the company uses leads (internal
+        users have "Show Lead Menu", read from the registry's cache of group definitions) and the team
+        takes them."""
+        groups = self.env["res.groups"]._get_group_definitions()
+        internal = groups.parse("base.group_user", raise_if_not_found=False)
+        uses_leads = not internal.is_empty() and internal <= groups.parse(
+            "crm.group_use_lead", raise_if_not_found=False
+        )
         return "lead" if uses_leads and (not team or team.use_leads) else "opportunity"
 
     @api.model
@@ -183,10 +195,13 @@ class CrmLeadIntake(models.AbstractModel):
         vals.update(user_id=user.id, name=in_lang(reader.env, name))
         lead = leads.create(vals)
         if note:
-            lead._message_log(
-                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
-            )
+            lead._message_log(body=reader._intake_render_note(note), author_id=self._intake_root_partner_id())
         return lead
+
+    @api.model
+    def _intake_root_partner_id(self):
+        """OdooBot's partner, the author of the requests' chatter notes."""
+        return self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
 
     @api.model
     def _intake_card_owner(self, card, team=None):
@@ -208,14 +223,12 @@ class CrmLeadIntake(models.AbstractModel):
         user = self._intake_card_owner(card, team)
         reader = self.with_context(lang=user._crm_lang())
         if post and note:
-            card._message_log(
-                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
-            )
+            card._message_log(body=reader._intake_render_note(note), author_id=self._intake_root_partner_id())
         if not user or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         deadline = company._crm_first_contact_deadline(fields.Datetime.now())
         local = fields.Datetime.context_timestamp(card.with_context(tz=user.tz or "UTC"), deadline)
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activity_type = self._intake_ref("mail.mail_activity_data_todo")
         return (
             self.env["mail.activity"]
             .sudo()
