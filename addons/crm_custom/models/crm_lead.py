@@ -285,7 +285,7 @@ class CrmLead(models.Model):
     def _crm_close_idle_reminders(self, remove=False):
         """Close the open "Plan the next step" reminders of these deals: done when a next step was planned,
         removed when the deal was won."""
-        reminder = self.env.ref("crm_custom.mail_activity_type_plan_next_step", raise_if_not_found=False)
+        reminder = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_plan_next_step")
         if not (self and reminder):
             return
         activities = self._crm_open_activities(reminder).sudo()
@@ -603,7 +603,7 @@ class CrmLead(models.Model):
         """A message counts as the first contact when an internal user (not OdooBot) sends it to the
         client (not an internal note), or logs a call or the First Contact activity as done."""
         author = message.author_id
-        if not author or author == self.env.ref("base.partner_root"):
+        if not author or author.id == self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"):
             return False
         if not author.sudo().user_ids.filtered(lambda user: not user.share):
             return False

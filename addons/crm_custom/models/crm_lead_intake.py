@@ -5,7 +5,7 @@ import hashlib
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -195,13 +195,23 @@ class CrmLeadIntake(models.AbstractModel):
         vals.update(user_id=user.id, name=in_lang(reader.env, name))
         lead = leads.create(vals)
         if note:
-            lead._message_log(body=reader._intake_render_note(note), author_id=self._intake_root_partner_id())
+            author_id, email_from = self._intake_root_author()
+            lead._message_log(
+                body=reader._intake_render_note(note), author_id=author_id, email_from=email_from
+            )
         return lead
 
     @api.model
-    def _intake_root_partner_id(self):
-        """OdooBot's partner, the author of the requests' chatter notes."""
-        return self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
+    @tools.ormcache()
+    def _intake_root_author(self):
+        """OdooBot's partner id and formatted address, the author of the requests' chatter notes, kept in
+        each worker's cache (``_message_log`` would read the partner for its address on every note)."""
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"))
+        )
+        return partner.id, partner.email_formatted
 
     @api.model
     def _intake_card_owner(self, card, team=None):
@@ -223,7 +233,10 @@ class CrmLeadIntake(models.AbstractModel):
         user = self._intake_card_owner(card, team)
         reader = self.with_context(lang=user._crm_lang())
         if post and note:
-            card._message_log(body=reader._intake_render_note(note), author_id=self._intake_root_partner_id())
+            author_id, email_from = self._intake_root_author()
+            card._message_log(
+                body=reader._intake_render_note(note), author_id=author_id, email_from=email_from
+            )
         if not user or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         deadline = company._crm_first_contact_deadline(fields.Datetime.now())
