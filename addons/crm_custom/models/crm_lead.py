@@ -150,7 +150,7 @@ class CrmLead(models.Model):
         return ["!", "&", *overdue]
 
     def init(self):
-        super().init()
+        result = super().init()
         # the duplicate guard and the lead intake compare normalized e-mails by equality (= ANY): Odoo's
         # trigram index on the column does not serve it, a lead's check would scan the table
         tools.create_index(
@@ -160,6 +160,7 @@ class CrmLead(models.Model):
             ["email_normalized"],
             where="email_normalized IS NOT NULL",
         )
+        return result
 
     # -- CRUD --------------------------------------------------------------------------------------
     def _prepare_create_values(self, vals_list):

@@ -97,3 +97,18 @@ class TestIntakeAssignment(TransactionCase):
         self.team.crm_team_member_ids.filtered(lambda m: m.user_id in (self.anna | self.boris)).active = False
         self.assertFalse(self.team._crm_assignment_member(self._new_lead()))
         self.assertEqual(self.team._crm_intake_assignee(self._new_lead()), self.leader)
+
+    def test_lead_or_opportunity_as_the_team_alias_decides(self):
+        """A lead when the company uses leads (internal users have "Show Lead Menu") and the team takes
+        them, else an opportunity; a change of the setting applies at once (cached group definitions)."""
+        intake = self.env["crm.lead.intake"]
+        internal, use_lead = self.env.ref("base.group_user"), self.env.ref("crm.group_use_lead")
+        self.team.use_leads = True
+        internal.implied_ids = [(4, use_lead.id)]
+        self.assertEqual(intake._intake_lead_type(self.team), "lead")
+        self.assertEqual(intake._intake_lead_type(self.env["crm.team"]), "lead")
+        self.team.use_leads = False
+        self.assertEqual(intake._intake_lead_type(self.team), "opportunity")
+        self.team.use_leads = True
+        internal.implied_ids = [(3, use_lead.id)]
+        self.assertEqual(intake._intake_lead_type(self.team), "opportunity")
