@@ -64,22 +64,25 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("kinds", nargs="*", default=list(KINDS), choices=KINDS)
+    parser.add_argument("kinds", nargs="*", help=f"among {', '.join(KINDS)} (default: all)")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--show", choices=KINDS)
     parser.add_argument("--profile", choices=KINDS)
     args = parser.parse_args()
+    args.kinds = args.kinds or list(KINDS)
+    if set(args.kinds) - set(KINDS):
+        parser.error(f"kinds are among {', '.join(KINDS)}")
 
     import odoo
     from odoo.modules.registry import Registry
     from odoo.sql_db import Cursor
 
-    from odoo.addons.crm_custom.models.crm_lead_intake import IntakeError
-
     pg = suite.Postgres()
     pg.ensure()
     odoo.tools.config.parse_config([*pg.odoo_args(), f"--addons-path={suite.addons_path()}", "-d", DB])
     registry = Registry(DB)
+    from odoo.addons.crm_custom.models.crm_lead_intake import IntakeError  # noqa: PLC0415 - once loaded
+
     queries = []
     execute = Cursor.execute
 
