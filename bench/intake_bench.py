@@ -90,9 +90,14 @@ def pct(values, q):
     return telephony_bench.pct(values, q)
 
 
-def request_mix(count, partners, prefix, seed=7):
-    """``count`` request bodies (see the module docstring); repeats reuse an earlier body exactly."""
+def request_mix(count, partners, prefix, seed=7, run=0):
+    """``count`` request bodies (see the module docstring); repeats reuse an earlier body exactly.
+
+    ``run`` (1000-9999) tells the runs on a kept database apart: the new clients of a run have e-mails
+    and phones no earlier run used (+7 9<run><index>, above the generated partners' +7 900…), so that
+    they create leads again instead of reaching the leads of the previous run."""
     rng = random.Random(seed)
+    prefix = f"{prefix}{run or ''}"
     bodies = []
     for index in range(count):
         kind = rng.random()
@@ -107,7 +112,7 @@ def request_mix(count, partners, prefix, seed=7):
                 "name": "Заявка с сайта",
                 "contact_name": f"New client {prefix} {index}",
                 "email": f"{prefix}.{index}@new.example",
-                "phone": f"+7 916 {index % 1000:03d}-{index // 1000 % 100:02d}-{index // 100000 % 100:02d}",
+                "phone": f"+7 9{run or 1000:04d}{index % 100000:05d}",
                 "message": "Нужна консультация по станкам",
                 "product_codes": ["BENCH-LATHE"],
                 "utm_source": "yandex",
@@ -357,6 +362,7 @@ def main():
     from odoo.modules.registry import Registry
 
     telephony_bench.DB = DB  # its server start and vacuum work on this database
+    run_id = 1000 + int(time.time()) // 60 % 9000  # new clients of this run: never seen by an earlier run
     pg = suite.Postgres()
     pg.ensure()
     server = None
@@ -383,12 +389,12 @@ def main():
 
         port = suite.free_port()
         server = telephony_bench.start_server(pg, port, cron_threads=0, workers=args.workers)
-        load(pg, port, key, request_mix(100, args.partners, "warmup"), 20, args.connections)
+        load(pg, port, key, request_mix(100, args.partners, "warmup", run=run_id), 20, args.connections)
         run = load(
             pg,
             port,
             key,
-            request_mix(args.seconds * args.rate, args.partners, "bench"),
+            request_mix(args.seconds * args.rate, args.partners, "bench", run=run_id),
             args.rate,
             args.connections,
         )
@@ -417,7 +423,7 @@ def main():
             pg,
             port,
             key,
-            request_mix(args.naive_seconds * args.rate, args.partners, "naive", seed=8),
+            request_mix(args.naive_seconds * args.rate, args.partners, "naive", seed=8, run=run_id),
             args.rate,
             args.connections,
         )

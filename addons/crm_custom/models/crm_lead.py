@@ -243,6 +243,19 @@ class CrmLead(models.Model):
             return overdue
         return ["!", "&", *overdue]
 
+    def init(self):
+        result = super().init()
+        # the duplicate guard and the lead intake compare normalized e-mails by equality (= ANY): Odoo's
+        # trigram index on the column does not serve it, a lead's check would scan the table
+        tools.create_index(
+            self.env.cr,
+            "crm_lead_email_normalized_btree_idx",
+            self._table,
+            ["email_normalized"],
+            where="email_normalized IS NOT NULL",
+        )
+        return result
+
     # -- CRUD --------------------------------------------------------------------------------------
     def _prepare_create_values(self, vals_list):
         # the first-contact deadline is the system's own value: added after crm.system.fields.mixin checked
@@ -388,7 +401,7 @@ class CrmLead(models.Model):
     def _crm_close_idle_reminders(self, remove=False):
         """Close the open "Plan the next step" reminders of these deals: done when a next step was planned,
         removed when the deal was won."""
-        reminder = self.env.ref("crm_custom.mail_activity_type_plan_next_step", raise_if_not_found=False)
+        reminder = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_plan_next_step")
         if not (self and reminder):
             return
         activities = self._crm_open_activities(reminder).sudo()
@@ -582,7 +595,7 @@ class CrmLead(models.Model):
         lead has no salesperson yet: it comes with the assignment)."""
         if self.env.context.get("mail_activity_automation_skip"):  # honoured as by activity_schedule()
             return
-        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        activity_type = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_first_contact")
         waiting = self.filtered(
             lambda lead: (
                 lead.user_id and lead.first_contact_deadline and not lead.first_contact_date and lead.active
@@ -623,7 +636,7 @@ class CrmLead(models.Model):
 
     def _first_contact_activities(self):
         """The open First Contact activities of these leads (sudo)."""
-        activity_type = self.env.ref("crm_custom.mail_activity_type_first_contact", raise_if_not_found=False)
+        activity_type = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_first_contact")
         if not activity_type:
             return self.env["mail.activity"]
         return self._crm_open_activities(activity_type).sudo()
@@ -706,14 +719,14 @@ class CrmLead(models.Model):
         """A message counts as the first contact when an internal user (not OdooBot) sends it to the
         client (not an internal note), or logs a call or the First Contact activity as done."""
         author = message.author_id
-        if not author or author == self.env.ref("base.partner_root"):
+        if not author or author.id == self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"):
             return False
         if not author.sudo().user_ids.filtered(lambda user: not user.share):
             return False
         activity_type = message.mail_activity_type_id
         if activity_type:
-            first_contact = self.env.ref(
-                "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+            first_contact = self.env["crm.lead.intake"]._intake_ref(
+                "crm_custom.mail_activity_type_first_contact"
             )
             return activity_type.category == "phonecall" or activity_type == first_contact
         return message.message_type in ("comment", "email") and not message.subtype_id.internal
@@ -722,8 +735,8 @@ class CrmLead(models.Model):
         result = super()._message_post_after_hook(message, msg_vals)
         if self.first_contact_deadline and not self.first_contact_date:
             if self._first_contact_message_counts(message):
-                first_contact = self.env.ref(
-                    "crm_custom.mail_activity_type_first_contact", raise_if_not_found=False
+                first_contact = self.env["crm.lead.intake"]._intake_ref(
+                    "crm_custom.mail_activity_type_first_contact"
                 )
                 # the First Contact activity being marked done posted this message: it closes itself
                 self._first_contact_register(

@@ -5,7 +5,7 @@ import hashlib
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -147,10 +147,22 @@ class CrmLeadIntake(models.AbstractModel):
 
     # -- what happens to a request --------------------------------------------------------------------
     @api.model
+    def _intake_ref(self, xmlid):
+        """The record of ``xmlid`` through the registry's cache of external ids (``env.ref`` queries the
+        record's existence on each call: a query per call), or None when it is missing."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(xmlid, raise_if_not_found=False)
+        return self.env[model].browse(res_id) if model else None
+
+    @api.model
     def _intake_lead_type(self, team):
-        """Lead or opportunity, as Odoo's team alias decides: a lead when the company uses leads and the
-        team takes them."""
-        uses_leads = self.env.ref("crm.group_use_lead") in self.env.ref("base.group_user").sudo().implied_ids
+        """Lead or opportunity, as Odoo's team alias decides: a lead when the company uses leads (internal
+        users have "Show Lead Menu", read from the registry's cache of group definitions) and the team
+        takes them."""
+        groups = self.env["res.groups"]._get_group_definitions()
+        internal = groups.parse("base.group_user", raise_if_not_found=False)
+        uses_leads = not internal.is_empty() and internal <= groups.parse(
+            "crm.group_use_lead", raise_if_not_found=False
+        )
         return "lead" if uses_leads and (not team or team.use_leads) else "opportunity"
 
     @api.model
@@ -183,10 +195,23 @@ class CrmLeadIntake(models.AbstractModel):
         vals.update(user_id=user.id, name=in_lang(reader.env, name))
         lead = leads.create(vals)
         if note:
+            author_id, email_from = self._intake_root_author()
             lead._message_log(
-                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
+                body=reader._intake_render_note(note), author_id=author_id, email_from=email_from
             )
         return lead
+
+    @api.model
+    @tools.ormcache()
+    def _intake_root_author(self):
+        """OdooBot's partner id and formatted address, the author of the requests' chatter notes, kept in
+        each worker's cache (``_message_log`` would read the partner for its address on every note)."""
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"))
+        )
+        return partner.id, partner.email_formatted
 
     @api.model
     def _intake_card_owner(self, card, team=None):
@@ -208,14 +233,15 @@ class CrmLeadIntake(models.AbstractModel):
         user = self._intake_card_owner(card, team)
         reader = self.with_context(lang=user._crm_lang())
         if post and note:
+            author_id, email_from = self._intake_root_author()
             card._message_log(
-                body=reader._intake_render_note(note), author_id=self.env.ref("base.partner_root").id
+                body=reader._intake_render_note(note), author_id=author_id, email_from=email_from
             )
         if not user or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         deadline = company._crm_first_contact_deadline(fields.Datetime.now())
         local = fields.Datetime.context_timestamp(card.with_context(tz=user.tz or "UTC"), deadline)
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activity_type = self._intake_ref("mail.mail_activity_data_todo")
         return (
             self.env["mail.activity"]
             .sudo()

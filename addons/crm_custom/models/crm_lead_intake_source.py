@@ -30,6 +30,7 @@ REQUEST_FIELDS = {
 PRODUCT_CODE_MAX = 64
 # Fields of a source read by every request (kept in each worker's registry cache, see _intake_config).
 CONFIG_FIELDS = {
+    "name",
     "active",
     "company_id",
     "team_id",
@@ -200,6 +201,7 @@ class CrmLeadIntakeSource(models.Model):
         source = self.sudo()
         return frozendict(
             id=source.id,
+            name=source.name,
             company_id=source.company_id.id,
             country_code=source.company_id.country_id.code or None,
             team_id=source.team_id.id or False,
@@ -250,8 +252,8 @@ class CrmLeadIntakeSource(models.Model):
             intake._intake_attach(
                 card,
                 company,
-                channel=_lt("Web form %(name)s", name=self.sudo().name),
-                note=self._intake_request_note(values),
+                channel=_lt("Web form %(name)s", name=conf["name"]),
+                note=self._intake_request_note(conf, values),
                 team=self.env["crm.team"].browse(conf["team_id"]),
             )
             reply = {
@@ -404,11 +406,11 @@ class CrmLeadIntakeSource(models.Model):
             "intake_source_id": conf["id"],
         }
 
-    def _intake_request_note(self, values):
+    def _intake_request_note(self, conf, values):
         """The request's chatter note, as the arguments of ``crm.lead.intake._intake_note`` (rendered in the
         language of the card's salesperson)."""
         return (
-            _lt("Request from the web form %(name)s", name=self.sudo().name),
+            _lt("Request from the web form %(name)s", name=conf["name"]),
             [
                 (_lt("Name"), values["contact_name"]),
                 (_lt("Company"), values["company_name"]),

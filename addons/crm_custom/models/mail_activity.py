@@ -24,7 +24,7 @@ class MailActivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         activities = super().create(vals_list)
-        reminder = self.env.ref("crm_custom.mail_activity_type_plan_next_step", raise_if_not_found=False)
+        reminder = self.env["crm.lead.intake"]._intake_ref("crm_custom.mail_activity_type_plan_next_step")
         planned = activities.filtered(
             lambda act: act.res_model == "crm.lead" and reminder and act.activity_type_id != reminder
         )

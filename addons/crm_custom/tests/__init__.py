@@ -21,6 +21,7 @@ from . import test_handover
 from . import test_process_rules
 from . import test_intake_email
 from . import test_intake_api
+from . import test_intake_assignment
 from . import test_intake_telegram
 from . import test_first_contact
 from . import test_intake_concurrency

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date
 
+from odoo import Command
 from odoo.tests import freeze_time, tagged
 
 from ..models.base_automation import PROCESS_SWITCHES
@@ -83,3 +84,49 @@ class TestProcessRules(ProcessCommon):
         self.assertEqual(working_day_deadline(self.calendar, date(2026, 3, 4), 2), date(2026, 3, 6))
         self.assertEqual(working_day_deadline(self.calendar, date(2026, 3, 7), 1), date(2026, 3, 9))
         self.assertEqual(working_day_deadline(self.calendar, date(2026, 3, 6), 0), date(2026, 3, 6))
+
+    def test_rules_with_trigger_fields_run_when_those_fields_change_written_or_recomputed(self):
+        """A rule with trigger fields runs when one of them changes — written, or recomputed from another
+        field — and never on other changes (the suite then skips evaluating its condition)."""
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Tag VIP e-mails",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [Command.set(self._field_ids("res.partner", "email_normalized"))],
+                "filter_domain": "[('email_normalized', '=like', '%@vip.example')]",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Set the reference",
+                "base_automation_id": rule.id,
+                "usage": "base_automation",
+                "model_id": rule.model_id.id,
+                "state": "code",
+                "code": "records.write({'ref': 'VIP'})",
+            }
+        )
+        partner = self.env["res.partner"].create({"name": "Somebody", "email": "somebody@plain.example"})
+        self.env.flush_all()
+        self.assertFalse(partner.ref)
+        partner.write({"name": "Somebody Else", "function": "not a trigger field"})
+        self.env.flush_all()
+        self.assertFalse(partner.ref)
+        partner.email = "boss@vip.example"  # email_normalized is recomputed: the rule's trigger field
+        self.env.flush_all()
+        self.assertEqual(partner.ref, "VIP", "run on the recomputation of its trigger field")
+        created = self.env["res.partner"].create({"name": "Director", "email": "director@vip.example"})
+        self.env.flush_all()
+        self.assertEqual(created.ref, "VIP", "run on creation")
+
+        rule.trigger_field_ids = [Command.set(self._field_ids("res.partner", "function"))]
+        rule.filter_domain = "[('function', '=', 'Director')]"
+        other = self.env["res.partner"].create({"name": "Employee"})
+        other.write({"name": "Employee Again", "email": "employee@vip.example"})
+        self.assertFalse(other.ref, "the new trigger fields apply at once")
+        other.write({"function": "Director"})
+        self.assertEqual(other.ref, "VIP", "run on a write of its trigger field")
+
+    def _field_ids(self, model, *names):
+        return self.env["ir.model.fields"].search([("model", "=", model), ("name", "in", names)]).ids
