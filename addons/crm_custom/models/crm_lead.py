@@ -150,6 +150,15 @@ class CrmLead(models.Model):
         tools.create_index(
             self.env.cr, "crm_lead_company_create_day_idx", self._table, ["company_id", "create_day"]
         )
+        # the duplicate guard and the lead intake compare normalized e-mails by equality (= ANY): Odoo's
+        # trigram index on the column does not serve it, a lead's check would scan the table
+        tools.create_index(
+            self.env.cr,
+            "crm_lead_email_normalized_btree_idx",
+            self._table,
+            ["email_normalized"],
+            where="email_normalized IS NOT NULL",
+        )
         return result
 
     def _compute_crm_idle_deadline(self):
@@ -242,19 +251,6 @@ class CrmLead(models.Model):
         if (operator == "=") == value:
             return overdue
         return ["!", "&", *overdue]
-
-    def init(self):
-        result = super().init()
-        # the duplicate guard and the lead intake compare normalized e-mails by equality (= ANY): Odoo's
-        # trigram index on the column does not serve it, a lead's check would scan the table
-        tools.create_index(
-            self.env.cr,
-            "crm_lead_email_normalized_btree_idx",
-            self._table,
-            ["email_normalized"],
-            where="email_normalized IS NOT NULL",
-        )
-        return result
 
     # -- CRUD --------------------------------------------------------------------------------------
     def _prepare_create_values(self, vals_list):
