@@ -480,13 +480,13 @@ class CrmKpi(models.Model):
         )
 
     @api.model
-    def _closed_deals_sql(self, companies, date_from=None, date_to=None):
+    def _closed_deals_sql(self, companies, date_from=None, date_to=None, won_only=False):
         """SQL rows ``(id, company_id, user_id, team_id, day, created_day, won)`` of the opportunities of the
         companies closed in the period: won (in a won stage, still active) or lost (archived with probability
         0), ``day`` the day they were closed and ``created_day`` the day they were created (company
         timezone). A deal without a closing date is in no period. The closed-deal KPIs
         (``_closed_deal_measures``) and the won deals' revenue are conditions and sums over these rows, read
-        through the index ``crm_lead_closed_deal_idx`` (:meth:`init`)."""
+        through the index ``crm_lead_closed_deal_idx`` (:meth:`init`). ``won_only``: the won deals alone."""
         self.env["crm.lead"].flush_model()
         self.env["crm.stage"].flush_model(["is_won"])
         tz = self._company_tz(companies, SQL("l.company_id"))
@@ -497,12 +497,15 @@ class CrmKpi(models.Model):
               FROM crm_lead l
               LEFT JOIN crm_stage s ON s.id = l.stage_id
              WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.date_closed IS NOT NULL
-               AND ((l.active AND COALESCE(s.is_won, FALSE)) OR (NOT l.active AND l.probability = 0))
+               AND (%s)
                AND %s
             """,
             self._local_day(SQL("l.date_closed"), tz),
             self._local_day(SQL("l.create_date"), tz),
             tuple(companies.ids),
+            SQL("l.active AND s.is_won")
+            if won_only
+            else SQL("(l.active AND COALESCE(s.is_won, FALSE)) OR (NOT l.active AND l.probability = 0)"),
             self._period_filter(SQL("l.date_closed"), tz, date_from, date_to),
         )
 
@@ -545,8 +548,8 @@ class CrmKpi(models.Model):
         """SQL rows ``(id, company_id, user_id, team_id, day, created_day)`` of the won opportunities of the
         companies (in a won stage, active) whose closing day falls in the period (the Deals Won KPI's)."""
         return SQL(
-            "SELECT d.id, d.company_id, d.user_id, d.team_id, d.day, d.created_day FROM (%s) d WHERE d.won",
-            self._closed_deals_sql(companies, date_from, date_to),
+            "SELECT d.id, d.company_id, d.user_id, d.team_id, d.day, d.created_day FROM (%s) d",
+            self._closed_deals_sql(companies, date_from, date_to, won_only=True),
         )
 
     @api.model
