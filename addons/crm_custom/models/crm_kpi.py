@@ -96,6 +96,30 @@ class CrmKpi(models.Model):
         ("weight_positive", "check(weight >= 0)", "The weight of a KPI cannot be negative."),
     ]
 
+    def init(self):
+        # the closed-deal KPIs (deals won, deals closed, won deals' cycle days and revenue) read the closed
+        # opportunities through this index alone (index-only scan), not the whole crm_lead table
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS crm_lead_closed_deal_idx
+                ON crm_lead (company_id, date_closed)
+                INCLUDE (id, user_id, team_id, stage_id, create_date, active, probability)
+             WHERE type = 'opportunity' AND date_closed IS NOT NULL
+            """
+        )
+        # the Revenue KPI groups journal items by their move's company, salesperson, team and invoice date:
+        # without these statistics PostgreSQL multiplies the columns' distinct counts, expects about as many
+        # groups as rows and gives up the parallel plan (section "Management reports" of docs/benchmarks.md)
+        self.env.cr.execute("SELECT 1 FROM pg_statistic_ext WHERE stxname = 'account_move_crm_revenue_stat'")
+        if not self.env.cr.rowcount:
+            self.env.cr.execute(
+                """
+                CREATE STATISTICS account_move_crm_revenue_stat (ndistinct)
+                    ON company_id, invoice_user_id, team_id, invoice_date FROM account_move
+                """
+            )
+            self.env.cr.execute("ANALYZE account_move")
+
     @api.depends("code")
     def _compute_is_ratio(self):
         for kpi in self:
@@ -255,9 +279,27 @@ class CrmKpi(models.Model):
         """Several KPIs as rows ``(company_id, user_id, team_id, day, <column>, ...)``: one column per code of
         ``columns`` (default: ``codes``) and, in each row, the value of one of the ``codes`` (0 in the other
         columns): the rows of each KPI's aggregate, side by side. A module whose KPIs read the same table
-        overrides this to read it once, and asks ``super`` for the other codes."""
+        overrides this to read it once, and asks ``super`` for the other codes. The closed-deal KPIs
+        (``_closed_deal_measures``) are read here in one pass over the closed opportunities."""
         columns = columns or codes
+        measures = self._closed_deal_measures()
+        mine = [code for code in codes if code in measures]
         branches = []
+        if len(mine) > 1:
+            values = SQL(", ").join(
+                SQL(
+                    "COALESCE(%s FILTER (WHERE %s), 0) AS %s",
+                    measures[column][0],
+                    measures[column][1],
+                    SQL.identifier(column),
+                )
+                if column in mine
+                else SQL("0 AS %s", SQL.identifier(column))
+                for column in columns
+            )
+            any_kpi = SQL("(%s)", SQL(" OR ").join(measures[code][1] for code in mine))
+            branches.append(self._closed_deal_aggregate(companies, date_from, date_to, values, any_kpi))
+            codes = [code for code in codes if code not in mine]
         for code in codes:
             values = SQL(", ").join(
                 SQL("agg.value AS %s", SQL.identifier(column))
@@ -279,6 +321,16 @@ class CrmKpi(models.Model):
     def _local_day(self, column, tz_column):
         """SQL of the calendar day of the UTC timestamp ``column`` in the timezone ``tz_column``."""
         return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(%s, 'UTC'))::date", column, tz_column)
+
+    @api.model
+    def _company_tz(self, companies, company_column):
+        """SQL of the timezone (``res.company.crm_tz``) of the company ``company_column``, one of
+        ``companies``, written as a constant per company rather than a join with ``res_company``: a query
+        without that join can run in parallel workers."""
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", company.id, company.crm_tz or "UTC") for company in companies.sudo()
+        )
+        return SQL("(CASE %s %s ELSE 'UTC' END)", company_column, cases)
 
     @api.model
     def _period_filter(self, column, tz_column, date_from, date_to):
@@ -321,47 +373,37 @@ class CrmKpi(models.Model):
         )
 
     def _aggregate_revenue(self, companies, date_from=None, date_to=None):
-        """Posted customer invoices minus posted credit notes, untaxed, company currency, by invoice date."""
+        """Posted customer invoices minus posted credit notes, untaxed, company currency, by invoice date.
+
+        The rows are grouped by the move's company and invoice date (the journal item's own, which Odoo
+        stores from its move) so that PostgreSQL, with the statistics created in :meth:`init`, knows how few
+        groups there are and aggregates in parallel workers as the sales report does."""
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
-        self.env["res.company"].flush_model(["crm_plan_revenue_paid_only"])
+        paid_only = companies.sudo().filtered("crm_plan_revenue_paid_only")
         return SQL(
             """
-            SELECT l.company_id, m.invoice_user_id AS user_id, m.team_id AS team_id, l.invoice_date AS day,
+            SELECT m.company_id, m.invoice_user_id AS user_id, m.team_id AS team_id, m.invoice_date AS day,
                    SUM(-l.balance) AS value
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
-              JOIN res_company cmp ON cmp.id = l.company_id
              WHERE l.company_id IN %s
                AND %s
                AND %s
-               AND (NOT COALESCE(cmp.crm_plan_revenue_paid_only, FALSE) OR m.payment_state IN %s)
+               AND %s
              GROUP BY 1, 2, 3, 4
             """,
             tuple(companies.ids),
             self._revenue_line_filter("l", "m"),
             self._date_filter(SQL("l.invoice_date"), date_from, date_to),
-            PAID_STATES,
+            SQL("(l.company_id NOT IN %s OR m.payment_state IN %s)", tuple(paid_only.ids), PAID_STATES)
+            if paid_only
+            else SQL("TRUE"),
         )
 
     def _aggregate_deals_won(self, companies, date_from=None, date_to=None):
         """Opportunities in a won stage, still active, by the day they were closed."""
-        self.env["crm.lead"].flush_model()
-        self.env["res.company"].flush_model(["crm_tz"])
-        return SQL(
-            """
-            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
-              FROM crm_lead l
-              JOIN crm_stage s ON s.id = l.stage_id
-              JOIN res_company cmp ON cmp.id = l.company_id
-             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.active AND s.is_won
-               AND %s
-             GROUP BY 1, 2, 3, 4
-            """,
-            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
-            tuple(companies.ids),
-            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
-        )
+        return self._closed_deal_kpi("deals_won", companies, date_from, date_to)
 
     def _aggregate_proposals_sent(self, companies, date_from=None, date_to=None):
         """Quotations by the day they were first sent to the customer."""
@@ -438,24 +480,76 @@ class CrmKpi(models.Model):
         )
 
     @api.model
+    def _closed_deals_sql(self, companies, date_from=None, date_to=None, won_only=False):
+        """SQL rows ``(id, company_id, user_id, team_id, day, created_day, won)`` of the opportunities of the
+        companies closed in the period: won (in a won stage, still active) or lost (archived with probability
+        0), ``day`` the day they were closed and ``created_day`` the day they were created (company
+        timezone). A deal without a closing date is in no period. The closed-deal KPIs
+        (``_closed_deal_measures``) and the won deals' revenue are conditions and sums over these rows, read
+        through the index ``crm_lead_closed_deal_idx`` (:meth:`init`). ``won_only``: the won deals alone."""
+        self.env["crm.lead"].flush_model()
+        self.env["crm.stage"].flush_model(["is_won"])
+        tz = self._company_tz(companies, SQL("l.company_id"))
+        return SQL(
+            """
+            SELECT l.id, l.company_id, l.user_id, l.team_id, %s AS day, %s AS created_day,
+                   (l.active AND COALESCE(s.is_won, FALSE)) AS won
+              FROM crm_lead l
+              LEFT JOIN crm_stage s ON s.id = l.stage_id
+             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.date_closed IS NOT NULL
+               AND (%s)
+               AND %s
+            """,
+            self._local_day(SQL("l.date_closed"), tz),
+            self._local_day(SQL("l.create_date"), tz),
+            tuple(companies.ids),
+            SQL("l.active AND s.is_won")
+            if won_only
+            else SQL("(l.active AND COALESCE(s.is_won, FALSE)) OR (NOT l.active AND l.probability = 0)"),
+            self._period_filter(SQL("l.date_closed"), tz, date_from, date_to),
+        )
+
+    @api.model
+    def _closed_deal_measures(self):
+        """The KPIs of the closed opportunities: ``{code: (SQL aggregate over the rows d of
+        _closed_deals_sql, SQL condition of the rows it takes)}``: each KPI's definition, used alone
+        (``_aggregate_<code>``) and side by side in one pass (``_aggregate_several``)."""
+        return {
+            "deals_won": (SQL("COUNT(*)"), SQL("d.won")),
+            "deals_closed": (SQL("COUNT(*)"), SQL("TRUE")),
+            "won_cycle_days": (SQL("SUM(d.day - d.created_day)"), SQL("d.won")),
+        }
+
+    @api.model
+    def _closed_deal_aggregate(self, companies, date_from, date_to, values, condition):
+        """Rows ``(company_id, user_id, team_id, day, <values>)`` of the closed deals matching
+        ``condition``."""
+        return SQL(
+            """
+            SELECT d.company_id, d.user_id, d.team_id, d.day, %s
+              FROM (%s) d
+             WHERE %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            values,
+            self._closed_deals_sql(companies, date_from, date_to),
+            condition,
+        )
+
+    @api.model
+    def _closed_deal_kpi(self, code, companies, date_from, date_to):
+        value, condition = self._closed_deal_measures()[code]
+        return self._closed_deal_aggregate(
+            companies, date_from, date_to, SQL("%s AS value", value), condition
+        )
+
+    @api.model
     def _won_deals_sql(self, companies, date_from=None, date_to=None):
         """SQL rows ``(id, company_id, user_id, team_id, day, created_day)`` of the won opportunities of the
         companies (in a won stage, active) whose closing day falls in the period (the Deals Won KPI's)."""
-        self.env["crm.lead"].flush_model()
-        self.env["res.company"].flush_model(["crm_tz"])
         return SQL(
-            """
-            SELECT l.id, l.company_id, l.user_id, l.team_id, %s AS day, %s AS created_day
-              FROM crm_lead l
-              JOIN crm_stage s ON s.id = l.stage_id
-              JOIN res_company cmp ON cmp.id = l.company_id
-             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.active AND s.is_won
-               AND %s
-            """,
-            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
-            self._local_day(SQL("l.create_date"), SQL("cmp.crm_tz")),
-            tuple(companies.ids),
-            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
+            "SELECT d.id, d.company_id, d.user_id, d.team_id, d.day, d.created_day FROM (%s) d",
+            self._closed_deals_sql(companies, date_from, date_to, won_only=True),
         )
 
     @api.model
@@ -483,23 +577,7 @@ class CrmKpi(models.Model):
 
     def _aggregate_deals_closed(self, companies, date_from=None, date_to=None):
         """Opportunities closed (won, or lost) by the day they were closed: the conversion rate's base."""
-        self.env["crm.lead"].flush_model()
-        self.env["res.company"].flush_model(["crm_tz"])
-        return SQL(
-            """
-            SELECT l.company_id, l.user_id, l.team_id, %s AS day, COUNT(*) AS value
-              FROM crm_lead l
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-              JOIN res_company cmp ON cmp.id = l.company_id
-             WHERE l.company_id IN %s AND l.type = 'opportunity' AND l.date_closed IS NOT NULL
-               AND ((l.active AND COALESCE(s.is_won, FALSE)) OR (NOT l.active AND l.probability = 0))
-               AND %s
-             GROUP BY 1, 2, 3, 4
-            """,
-            self._local_day(SQL("l.date_closed"), SQL("cmp.crm_tz")),
-            tuple(companies.ids),
-            self._period_filter(SQL("l.date_closed"), SQL("cmp.crm_tz"), date_from, date_to),
-        )
+        return self._closed_deal_kpi("deals_closed", companies, date_from, date_to)
 
     def _aggregate_won_revenue(self, companies, date_from=None, date_to=None):
         """Invoiced revenue of the deals won, on the day each was won: the average deal size's numerator.
@@ -523,14 +601,7 @@ class CrmKpi(models.Model):
     def _aggregate_won_cycle_days(self, companies, date_from=None, date_to=None):
         """Days from creation to won of the deals won, on the day each was won: the sales cycle's
         numerator."""
-        return SQL(
-            """
-            SELECT won.company_id, won.user_id, won.team_id, won.day, SUM(won.day - won.created_day) AS value
-              FROM (%s) won
-             GROUP BY 1, 2, 3, 4
-            """,
-            self._won_deals_sql(companies, date_from, date_to),
-        )
+        return self._closed_deal_kpi("won_cycle_days", companies, date_from, date_to)
 
     # ------------------------------------------------------------------ compute methods (KPI records)
 
