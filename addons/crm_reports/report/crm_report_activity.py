@@ -112,15 +112,10 @@ class CrmReportActivity(models.Model):
             ["company_id", "invoice_date"],
             where="display_type = 'product' AND parent_state = 'posted'",
         )
-        # the new leads of a company are read from this index alone (index-only scan: salesperson and team
-        # included), not from the whole crm_lead table; it replaces the plain index of earlier versions
-        cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS crm_lead_company_create_date_cover_idx
-                ON crm_lead (company_id, create_date) INCLUDE (user_id, team_id)
-            """
-        )
+        # the new leads are read by their stored creation day (crm_custom's covering index on crm_lead): the
+        # indexes on the creation time of earlier versions serve nothing any more
         cr.execute("DROP INDEX IF EXISTS crm_lead_company_create_date_idx")
+        cr.execute("DROP INDEX IF EXISTS crm_lead_company_create_date_cover_idx")
 
     @api.model
     def _ratio_measures(self):
