@@ -1,10 +1,15 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from dateutil.relativedelta import relativedelta
+from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+
+_logger = logging.getLogger(__name__)
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -303,13 +308,25 @@ class CrmSalesPlan(models.Model):
 
     @api.model
     def _cron_refresh_and_check(self):
-        """Daily: refresh the actuals of open plans and run the realism rule on the plans of today."""
+        """Daily: refresh the actuals of open plans and run the realism rule on the plans of today.
+
+        Company by company, each in its own savepoint: a company whose plans cannot be refreshed (logged)
+        does not hold back the others' figures."""
         today = fields.Date.context_today(self)
-        open_plans = self.search([("state", "=", "open")])
-        open_plans.line_ids._refresh_actuals()
-        self.search(
+        current = self.search(
             [("state", "!=", "closed"), ("date_from", "<=", today), ("date_to", ">=", today)]
-        )._check_realism()
+        )
+        open_by_company = self.search([("state", "=", "open")]).grouped("company_id")
+        current_by_company = current.grouped("company_id")
+        for company in set(open_by_company) | set(current_by_company):
+            try:
+                with self.env.cr.savepoint():
+                    open_by_company.get(company, self.browse()).line_ids._refresh_actuals()
+                    current_by_company.get(company, self.browse())._check_realism()
+            except OperationalError:
+                raise  # concurrency: the cron runs again
+            except Exception:
+                _logger.exception("Sales plans: the figures of company %s could not be refreshed", company.id)
 
     # ------------------------------------------------------------------ demo
 

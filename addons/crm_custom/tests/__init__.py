@@ -33,3 +33,4 @@ from . import test_kpi_timezone
 from . import test_reader_language
 from . import test_plan_tour
 from . import test_create_day
+from . import test_plan_cron
