@@ -1,11 +1,13 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytz
 from markupsafe import Markup
+from psycopg2 import OperationalError
 
 from odoo import Command, _, _lt, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
@@ -13,6 +15,8 @@ from odoo.tools import SQL, sql
 
 # the mixin must be registered before crm.lead inherits it; models/__init__.py imports crm_lead first
 from . import crm_card_mixin  # noqa: F401 - defined before the models that inherit it
+
+_logger = logging.getLogger(__name__)
 
 # transaction cache key of the leads whose First Contact activity waits for the end of a batch
 DEFER_KEY = "crm_first_contact_deferred"
@@ -432,7 +436,14 @@ class CrmLead(models.Model):
             )
             idle = idle.filtered(lambda lead: lead.crm_idle_deadline and lead.crm_idle_deadline <= now)
             for team, leads in idle.grouped("team_id").items():
-                mails |= leads._crm_idle_digest_mail(team.user_id, company)
+                # team by team: a digest that cannot be written (logged) does not hold back the others
+                try:
+                    with self.env.cr.savepoint():
+                        mails |= leads._crm_idle_digest_mail(team.user_id, company)
+                except OperationalError:
+                    raise  # concurrency: the cron runs again
+                except Exception:
+                    _logger.exception("Idle deals digest: team %s could not be sent its digest", team.id)
         return mails
 
     def _crm_idle_digest_mail(self, leader, company):

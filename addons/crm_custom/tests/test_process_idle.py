@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Suite Authors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
+from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
@@ -136,3 +137,33 @@ class TestProcessIdle(ProcessCommon):
         self.assertTrue(idle_1 and idle_2 and fresh)
         self._switch("idle", on=False)
         self.assertFalse(self._digest("2026-03-11 05:00:00"), "off: no digest")
+
+    def test_digest_team_by_team(self):
+        """A team leader's digest that cannot be written is logged; the other leaders still get theirs."""
+        with freeze_time("2026-03-02 09:00:00"):
+            self._switch("idle")
+        other_team = self.env["crm.team"].create(
+            {"name": "Process Team B", "company_id": self.company.id, "user_id": self.manager.id}
+        )
+        self._lead_since(datetime(2026, 2, 1), name="Idle A", user=self.salesman_1)
+        self._lead_since(datetime(2026, 2, 1), name="Idle B", team_id=other_team.id)
+        lead_class = type(self.env["crm.lead"])
+        digest_mail = lead_class._crm_idle_digest_mail
+        leader = self.leader
+
+        def failing_for_the_leader(leads, to, company):
+            if to == leader:
+                raise ValueError("broken digest")
+            return digest_mail(leads, to, company)
+
+        with (
+            patch.object(lead_class, "_crm_idle_digest_mail", failing_for_the_leader),
+            self.assertLogs("odoo.addons.crm_custom.models.crm_lead", "ERROR") as logs,
+        ):
+            mails = self._digest("2026-03-10 05:00:00")
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.recipient_ids, self.manager.partner_id)
+        self.assertIn("Idle B", mails.body_html)
+        self.assertNotIn("Idle A", mails.body_html)
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn(f"team {self.team.id} could not be sent its digest", logs.output[0])
