@@ -286,18 +286,7 @@ class CrmKpi(models.Model):
         mine = [code for code in codes if code in measures]
         branches = []
         if len(mine) > 1:
-            values = SQL(", ").join(
-                SQL(
-                    "COALESCE(%s FILTER (WHERE %s), 0) AS %s",
-                    measures[column][0],
-                    measures[column][1],
-                    SQL.identifier(column),
-                )
-                if column in mine
-                else SQL("0 AS %s", SQL.identifier(column))
-                for column in columns
-            )
-            any_kpi = SQL("(%s)", SQL(" OR ").join(measures[code][1] for code in mine))
+            values, any_kpi = self._filtered_measures(measures, mine, columns)
             branches.append(self._closed_deal_aggregate(companies, date_from, date_to, values, any_kpi))
             codes = [code for code in codes if code not in mine]
         for code in codes:
@@ -316,6 +305,24 @@ class CrmKpi(models.Model):
                 )
             )
         return SQL(" UNION ALL ").join(branches)
+
+    @api.model
+    def _filtered_measures(self, measures, codes, columns):
+        """SQL of the columns of ``_aggregate_several`` for KPIs read in one pass over one table: each of
+        ``codes`` as its aggregate over the rows of its condition (``measures[code] = (aggregate,
+        condition)``), 0 in the other ``columns``; and the condition of any of them (the rows to read)."""
+        values = SQL(", ").join(
+            SQL(
+                "COALESCE(%s FILTER (WHERE %s), 0) AS %s",
+                measures[column][0],
+                measures[column][1],
+                SQL.identifier(column),
+            )
+            if column in codes
+            else SQL("0 AS %s", SQL.identifier(column))
+            for column in columns
+        )
+        return values, SQL("(%s)", SQL(" OR ").join(measures[code][1] for code in codes))
 
     @api.model
     def _local_day(self, column, tz_column):

@@ -77,18 +77,7 @@ class CrmKpi(models.Model):
         mine = [code for code in codes if code in measures]
         if not mine:
             return super()._aggregate_several(codes, companies, date_from, date_to, columns)
-        values = SQL(", ").join(
-            SQL(
-                "COALESCE(%s FILTER (WHERE %s), 0) AS %s",
-                measures[column][0],
-                measures[column][1],
-                SQL.identifier(column),
-            )
-            if column in mine
-            else SQL("0 AS %s", SQL.identifier(column))
-            for column in columns
-        )
-        any_kpi = SQL("(%s)", SQL(" OR ").join(measures[code][1] for code in mine))
+        values, any_kpi = self._filtered_measures(measures, mine, columns)
         calls = self._phonecall_aggregate(companies, date_from, date_to, values, any_kpi)
         others = [code for code in codes if code not in measures]
         if not others:
