@@ -109,6 +109,17 @@ class CrmSalesPlanLine(models.Model):
             return round(100.0 * self.target / value, 4) if value else 0.0
         return round(100.0 * value / self.target, 4)
 
+    def _run_rate_of(self, value, today):
+        """Forecast (Run Rate) of this line for the actual ``value`` on ``today``: the same daily rate until
+        the end of the period (a ratio does not grow with time)."""
+        if not self.date_from or today < self.date_from:
+            return 0.0
+        if today >= self.date_to or self.kpi_id.is_ratio:
+            return value
+        elapsed = (today - self.date_from).days + 1
+        total = (self.date_to - self.date_from).days + 1
+        return value * total / elapsed
+
     def _compute_live_actual(self):
         closed = self.filtered(lambda line: line.state == "closed")
         values = closed._live_values()
@@ -144,15 +155,7 @@ class CrmSalesPlanLine(models.Model):
             pipeline.update(pipeline_lines._pipeline_values(today))
         for line in self:
             today = line.company_id._crm_today() if line.company_id else fields.Date.context_today(line)
-            if not line.date_from or today < line.date_from:
-                run_rate = 0.0
-            elif today >= line.date_to or line.kpi_id.is_ratio:  # a ratio does not grow with time
-                run_rate = line.actual
-            else:
-                elapsed = (today - line.date_from).days + 1
-                total = (line.date_to - line.date_from).days + 1
-                run_rate = line.actual * total / elapsed
-            line.forecast_run_rate = run_rate
+            line.forecast_run_rate = line._run_rate_of(line.actual, today)
             line.forecast_pipeline = (
                 line.actual + pipeline.get(line.id, 0.0) if line.kpi_id == revenue else 0.0
             )

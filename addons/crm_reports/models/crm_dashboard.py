@@ -459,19 +459,6 @@ class CrmDashboard(models.AbstractModel):
             return None
         return self._sum_rows(rows, measure, line.date_from, line.date_to, user_id=line.user_id.id) * factor
 
-    def _run_rate(self, actual, date_from, date_to, today):
-        """Forecast (Run Rate) of a plan line: the actual so far at the same daily rate until the end of the
-        period (the definition of crm.sales.plan.line's forecast_run_rate)."""
-        if today < date_from:
-            return 0.0
-        if today >= date_to:
-            return actual
-        return actual * ((date_to - date_from).days + 1) / ((today - date_from).days + 1)
-
-    @staticmethod
-    def _achievement(actual, target):
-        return round(100.0 * actual / target, 2) if target else 0.0
-
     def _plan_items(self, lines, rows, ctx):
         """Per plan line (salesperson × KPI): target, actual, achievement and run-rate forecast; the actual is
         the activity report's sum for the salesperson and the plan's period, which opens."""
@@ -508,7 +495,8 @@ class CrmDashboard(models.AbstractModel):
                     )
                 )
                 continue
-            forecast = self._run_rate(actual, line.date_from, line.date_to, ctx["today"])
+            # the plan line's own definitions (forecast_run_rate, achievement: lower is better included)
+            forecast = line._run_rate_of(actual, ctx["today"])
             items.append(
                 self._activity_item(
                     ctx,
@@ -519,7 +507,7 @@ class CrmDashboard(models.AbstractModel):
                     actual / factor,
                     name=_("%(kpi)s: %(user)s", kpi=line.kpi_id.name, user=line.user_id.name),
                     target=round(line.target / factor, 2),
-                    achievement=self._achievement(actual, line.target),
+                    achievement=round(line._achievement_of(actual), 2),
                     forecast=round(forecast / factor, 2),
                     period_from=fields.Date.to_string(line.date_from),
                     period_to=fields.Date.to_string(line.date_to),
@@ -538,7 +526,7 @@ class CrmDashboard(models.AbstractModel):
         for line in lines:
             actual = self._line_actual(line, rows)
             actual = line.actual if actual is None else actual
-            score += self._achievement(actual, line.target) * line.weight
+            score += line._achievement_of(actual) * line.weight
         return round(score / total_weight, 2)
 
     def _standings(self, lines, rows):

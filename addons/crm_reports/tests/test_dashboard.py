@@ -251,6 +251,17 @@ class TestDashboardFigures(DashboardCommon):
                 )
                 self.assertAlmostEqual(row["value"], 100.0 * met / row["weight"], places=1)
 
+    def test_lower_is_better_counts_as_on_the_plan(self):
+        """A KPI where less is better (as the Average Sales Cycle): the dashboard's achievement and rank are
+        the plan line's (target / actual), not actual / target."""
+        self.kpi_calls_in.sudo().lower_is_better = True
+        payload = self.dashboard(self.salesman_1, period="month")
+        plan = {line["kpi_code"]: line for line in payload["plan"]}
+        # 3 inbound calls against a target of 4: 4 / 3
+        self.assertEqual((plan["calls_in"]["value"], plan["calls_in"]["achievement"]), (3, 133.33))
+        # weighted: revenue (weight 2) 70 %, inbound calls (weight 1) 133.33 %
+        self.assertAlmostEqual(payload["rank"]["value"], (2 * 70.0 + 400.0 / 3) / 3, places=2)
+
     def test_today_is_the_companys(self):
         """At 00:30 in Moscow it is already tomorrow for the dashboard, whatever the server's clock says."""
         with at(self.env, "2026-03-16 21:30:00"):
