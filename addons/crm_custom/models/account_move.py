@@ -6,7 +6,7 @@ from .crm_kpi import REVENUE_MOVE_TYPES
 
 # a move's journal items are revenue or not by these fields (crm.kpi._revenue_line_filter); posted, the
 # others cannot change
-ATTRIBUTION_FIELDS = ("state", "move_type", "invoice_date")
+ATTRIBUTION_FIELDS = ("state", "move_type")  # a posted move keeps its invoice date
 
 
 class AccountMove(models.Model):

@@ -17,7 +17,9 @@ def missing_keys(rule_ids):
 
 
 def missing_rule_ids(keys):
-    return [int(key) for key in (keys or "").split(",") if key]
+    # the keys are the system's, but the column is writable (Odoo's contact merge copies it): never fail
+    # on a value that is not a rule id
+    return [int(key) for key in (keys or "").split(",") if key.isdigit()]
 
 
 class CrmCardQualityMixin(models.AbstractModel):

@@ -559,29 +559,6 @@ class CrmKpi(models.Model):
             self._closed_deals_sql(companies, date_from, date_to, won_only=True),
         )
 
-    @api.model
-    def _deal_invoice_lines(self, deals=None, one_deal_per_line=False):
-        """SQL rows ``(opportunity_id, invoice_line_id)``: the journal items of revenue
-        (``_revenue_line_filter``) invoiced from the sale orders of the opportunities (through the sale order
-        lines), each journal item once per opportunity, or with ``one_deal_per_line`` once in all, for the
-        oldest of its opportunities. ``deals``: SQL of the opportunity ids to keep (all when None). Read from
-        the attribution the system keeps (``crm.deal.invoice.line``); the won deals' revenue and crm_reports'
-        channel report read the same table."""
-        self.env["crm.deal.invoice.line"].flush_model()
-        conditions = [SQL("TRUE")]
-        if one_deal_per_line:
-            conditions.append(SQL("dil.is_primary"))
-        if deals is not None:
-            conditions.append(SQL("dil.opportunity_id IN (%s)", deals))
-        return SQL(
-            """
-            SELECT dil.opportunity_id, dil.move_line_id AS invoice_line_id
-              FROM crm_deal_invoice_line dil
-             WHERE %s
-            """,
-            SQL(" AND ").join(conditions),
-        )
-
     def _aggregate_deals_closed(self, companies, date_from=None, date_to=None):
         """Opportunities closed (won, or lost) by the day they were closed: the conversion rate's base."""
         return self._closed_deal_kpi("deals_closed", companies, date_from, date_to)
@@ -589,10 +566,10 @@ class CrmKpi(models.Model):
     def _aggregate_won_revenue(self, companies, date_from=None, date_to=None):
         """Invoiced revenue of the deals won, on the day each was won: the average deal size's numerator.
 
-        Each journal item counts once per won deal whose sale orders invoiced it (the pairs of
-        ``_deal_invoice_lines``, kept by the system in ``crm.deal.invoice.line`` with the item's company and
-        balance). The join starts from the won deals of the period, so a one-day dashboard reads only that
-        day's deals' rows (through the index on the opportunity)."""
+        Each journal item counts once per won deal whose sale orders invoiced it (the pairs the system keeps
+        in ``crm.deal.invoice.line`` with the item's company and balance). The join starts from the won deals
+        of the period, so a one-day dashboard reads only that day's deals' rows (through the index on the
+        opportunity)."""
         self.env["crm.deal.invoice.line"].flush_model()
         return SQL(
             """

@@ -140,7 +140,7 @@ class CrmReportChannel(models.Model):
     @api.model
     def _select_revenue(self):
         # each journal item of revenue once, credited to the oldest opportunity whose orders invoiced it (the
-        # attribution crm_custom keeps: crm.kpi._deal_invoice_lines(one_deal_per_line=True))
+        # primary rows of the attribution crm_custom keeps, crm.deal.invoice.line)
         self.env["crm.deal.invoice.line"].flush_model()
         return SQL(
             """
