@@ -85,12 +85,15 @@ class CrmCrossSellLine(models.TransientModel):
         if not lines:
             raise UserError(_("Select clients without an activity scheduled from this list."))
         deadline = fields.Date.context_today(self) + timedelta(days=max(wizard.activity_days, 0))
-        for line in lines:
-            line.partner_id.with_company(wizard.company_id).activity_schedule(
+        summary = _("Offer %(offer)s", offer=wizard._b_label())
+        note = _("Cross-sell: bought %(a)s, never %(b)s.", a=wizard._a_label(), b=wizard._b_label())
+        # one creation per salesperson for all their clients (Odoo's activity_schedule on a recordset)
+        for assignee, group in lines.grouped(lambda line: line._assignee()).items():
+            group.partner_id.with_company(wizard.company_id).activity_schedule(
                 activity_type_id=wizard.activity_type_id.id,
-                summary=_("Offer %(offer)s", offer=wizard._b_label()),
-                note=_("Cross-sell: bought %(a)s, never %(b)s.", a=wizard._a_label(), b=wizard._b_label()),
-                user_id=line._assignee().id,
+                summary=summary,
+                note=note,
+                user_id=assignee.id,
                 date_deadline=deadline,
                 automated=False,
             )
